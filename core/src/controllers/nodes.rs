@@ -1,0 +1,210 @@
+//! Nodes: the default node set, and node IPAM (an InternalIP from the node CIDR and a pod CIDR
+//! per node, as kind and the node IPAM controller give them).
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::net::Ipv4Addr;
+
+use crate::cluster::{ChangeReport, Cluster, Entry, ObjectKey, Origin};
+use crate::error::{FieldError, FieldPath};
+use crate::ipam::Ipv4Cidr;
+use crate::model::{Condition, Kind, Namespace, Node, NodeAddress, Object, ObjectMeta};
+
+/// Zone label put on default nodes, cycling `zone-a`, `zone-b`, `zone-c`.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+
+/// Which node addresses and pod subnets are taken.
+#[derive(Clone, Debug)]
+pub struct NodeIpam {
+    node_cidr: Ipv4Cidr,
+    pod_cidr: Ipv4Cidr,
+    pod_prefix: u8,
+    /// Offsets into `node_cidr` in use (node IPs start at offset 2, as in kind).
+    used_ips: BTreeSet<u64>,
+    /// Subnet indexes of `pod_cidr` in use (start at 1).
+    used_subnets: BTreeSet<u64>,
+    /// Pod IPs in use on each node, as offsets in its pod CIDR.
+    pub(crate) pod_ips: BTreeMap<String, BTreeSet<u64>>,
+}
+
+impl NodeIpam {
+    pub fn new(node_cidr: Ipv4Cidr, pod_cidr: Ipv4Cidr, pod_prefix: u8) -> Self {
+        NodeIpam { node_cidr, pod_cidr, pod_prefix, used_ips: BTreeSet::new(), used_subnets: BTreeSet::new(), pod_ips: BTreeMap::new() }
+    }
+
+    /// The lowest free pod IP on a node's pod CIDR (`.2` upwards: `.1` is the node's bridge).
+    pub(crate) fn allocate_pod_ip(&mut self, node: &str, pod_cidr: &Ipv4Cidr) -> Option<Ipv4Addr> {
+        let used = self.pod_ips.entry(node.to_string()).or_default();
+        let last = pod_cidr.size().checked_sub(1)?;
+        let mut offset = 2;
+        for &u in used.range(2..) {
+            if u != offset {
+                break;
+            }
+            offset += 1;
+        }
+        if offset >= last {
+            return None;
+        }
+        used.insert(offset);
+        pod_cidr.nth(offset)
+    }
+
+    pub(crate) fn release_pod_ip(&mut self, node: &str, pod_cidr: &Ipv4Cidr, ip: Ipv4Addr) {
+        if let (Some(used), Some(i)) = (self.pod_ips.get_mut(node), pod_cidr.index_of(ip)) {
+            used.remove(&i);
+        }
+    }
+}
+
+/// Node addresses planned for one apply; committed only when the whole batch is admitted.
+pub struct NodePlan {
+    ipam: NodeIpam,
+}
+
+impl NodePlan {
+    pub fn new(current: &NodeIpam) -> Self {
+        NodePlan { ipam: current.clone() }
+    }
+
+    /// Gives a node without an `InternalIP` or `podCIDR` the next free ones; checks given ones.
+    pub fn admit(&mut self, node: &mut Node, old: Option<&Node>) -> Result<(), Vec<FieldError>> {
+        let mut errs = Vec::new();
+        let ipam = &mut self.ipam;
+        if node.internal_ip().is_none() {
+            let ip = match old.and_then(Node::internal_ip) {
+                Some(ip) => Some(ip.to_string()),
+                None => next_free(&ipam.used_ips, 2, ipam.node_cidr.size().saturating_sub(1)).and_then(|i| {
+                    ipam.used_ips.insert(i);
+                    ipam.node_cidr.nth(i).map(|ip| ip.to_string())
+                }),
+            };
+            match ip {
+                Some(ip) => node.status.addresses.push(NodeAddress { type_: "InternalIP".to_string(), address: ip }),
+                None => errs.push(FieldError::invalid(
+                    FieldPath::new("status.addresses"),
+                    ipam.node_cidr,
+                    "no free node address left in the node CIDR",
+                )),
+            }
+        } else if old.is_none() {
+            if let Some(off) = node.internal_ip().and_then(|ip| ip.parse().ok()).and_then(|ip| ipam.node_cidr.index_of(ip)) {
+                ipam.used_ips.insert(off);
+            }
+        }
+        if node.spec.pod_cidr.is_none() {
+            let cidr = match old.and_then(|o| o.spec.pod_cidr.clone()) {
+                Some(c) => Some(c),
+                None => {
+                    let total = 1u64 << (ipam.pod_prefix.saturating_sub(ipam.pod_cidr.prefix()));
+                    next_free(&ipam.used_subnets, 1, total).and_then(|i| {
+                        ipam.used_subnets.insert(i);
+                        ipam.pod_cidr.nth_subnet(ipam.pod_prefix, i).map(|c| c.to_string())
+                    })
+                }
+            };
+            match cidr {
+                Some(c) => {
+                    node.spec.pod_cidrs = alloc::vec![c.clone()];
+                    node.spec.pod_cidr = Some(c);
+                }
+                None => errs.push(FieldError::invalid(
+                    FieldPath::new("spec.podCIDR"),
+                    ipam.pod_cidr,
+                    "no free pod subnet left in the cluster pod CIDR",
+                )),
+            }
+        }
+        if node.status.conditions.is_empty() {
+            node.status.conditions.push(ready_condition());
+        }
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(errs)
+        }
+    }
+
+    pub fn commit(self, into: &mut NodeIpam) {
+        *into = self.ipam;
+    }
+}
+
+fn next_free(used: &BTreeSet<u64>, from: u64, below: u64) -> Option<u64> {
+    let mut candidate = from;
+    for &u in used.range(from..) {
+        if u != candidate {
+            break;
+        }
+        candidate += 1;
+    }
+    (candidate < below).then_some(candidate)
+}
+
+fn ready_condition() -> Condition {
+    Condition { type_: "Ready".to_string(), status: "True".to_string(), ..Default::default() }
+}
+
+/// The namespaces every cluster starts with.
+pub const SYSTEM_NAMESPACES: [&str; 4] = ["default", "kube-system", "kube-public", "kube-node-lease"];
+
+impl Cluster {
+    /// Creates the built-in namespaces and the default nodes.
+    pub(crate) fn bootstrap(&mut self) {
+        for ns in SYSTEM_NAMESPACES {
+            let mut meta = ObjectMeta { name: ns.to_string(), ..Default::default() };
+            meta.labels.insert("kubernetes.io/metadata.name".to_string(), ns.to_string());
+            meta.uid = Some(self.next_uid());
+            meta.creation_timestamp = Some(crate::cluster::time::rfc3339(0));
+            let key = ObjectKey::new(Kind::Namespace, "", ns);
+            self.store.insert(key, Entry { object: Object::Namespace(Namespace { metadata: meta }), origin: Origin::User, created_ms: 0 });
+        }
+        let mut plan = NodePlan::new(&self.node_ipam);
+        for i in 0..self.config.default_nodes {
+            let name = format!("node-{}", i + 1);
+            let mut node = Node::default();
+            node.metadata.name = name.clone();
+            node.metadata.uid = Some(self.next_uid());
+            node.metadata.creation_timestamp = Some(crate::cluster::time::rfc3339(0));
+            node.metadata.labels.insert("kubernetes.io/hostname".to_string(), name.clone());
+            node.metadata.labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
+            let zone = [b'a', b'b', b'c'][(i % 3) as usize] as char;
+            node.metadata.labels.insert(ZONE_LABEL.to_string(), format!("zone-{zone}"));
+            // The config was checked to have room for these nodes, so planning cannot fail.
+            if plan.admit(&mut node, None).is_err() {
+                break;
+            }
+            // Default nodes belong to the user like applied ones: they can be deleted or replaced.
+            let key = ObjectKey::new(Kind::Node, "", &name);
+            self.store.insert(key, Entry { object: Object::Node(node), origin: Origin::User, created_ms: 0 });
+        }
+        plan.commit(&mut self.node_ipam);
+    }
+
+    /// Nodes pods can be scheduled on, in name order.
+    pub(crate) fn schedulable_nodes(&self) -> Vec<&Node> {
+        self.store
+            .of_kind(Kind::Node)
+            .filter_map(|(_, e)| match &e.object {
+                Object::Node(n) if !n.spec.unschedulable => Some(n),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// A node went away: its pods go with it (the pod GC does this upstream).
+    pub(crate) fn node_removed(&mut self, key: &ObjectKey, report: &mut ChangeReport) {
+        let pods: Vec<ObjectKey> = self
+            .store
+            .of_kind(Kind::Pod)
+            .filter(|(_, e)| matches!(&e.object, Object::Pod(p) if p.spec.node_name.as_deref() == Some(key.name.as_str())))
+            .map(|(k, _)| k.clone())
+            .collect();
+        for pod in pods {
+            self.remove_pod_now(&pod, crate::cluster::Actor::Controller("pod-gc"), report);
+        }
+        self.node_ipam.pod_ips.remove(&key.name);
+    }
+}

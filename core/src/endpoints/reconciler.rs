@@ -1,0 +1,246 @@
+//! The full EndpointSlice reconcile of SPEC §3.5 (upstream `Reconciler.Reconcile`), over a
+//! complete desired set. Used when a Service appears or its labels, ports or families change,
+//! and as the reference the incremental path ([`super::ServiceSlices::apply_delta`]) is tested
+//! against.
+//!
+//! Where upstream iterates Go maps, kroute fixes the order:
+//! * families in `AddressType` order (IPv4, IPv6); port groups in [`PortKey`] order;
+//!   existing slices by name;
+//! * desired endpoints not yet in a slice are placed in the order they are listed (upstream
+//!   `PopAny`): list them in a seeded or sorted order for a reproducible layout;
+//! * step 2 fills the fullest slice first, ties by name; step 3's best fit breaks ties on fill
+//!   by the smallest name;
+//! * writes: per family creates, updates (port group order, then name, then slices recycled by
+//!   `finalize`), deletes (not owned, emptied per group, port sets gone); then slices of families
+//!   no longer served.
+
+use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::vec;
+use alloc::vec::Vec;
+
+use super::output::{ReconcileError, ReconcileOutput, WriteCause};
+use super::plan::{
+    check_max, delete_write, emit, finish_family, place_remaining, Ctx, Doomed, FamilyPlan, FillIndex,
+    Working,
+};
+use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
+use crate::rng::Rng;
+
+/// Everything one full reconcile reads.
+#[derive(Clone, Copy, Debug)]
+pub struct ReconcileInput<'a> {
+    pub service: &'a ServiceInfo,
+    /// `--max-endpoints-per-slice`, 1..=1000.
+    pub max_endpoints_per_slice: usize,
+    /// The Service's managed slices now (label `service-name` and `managed-by` this controller).
+    pub existing: &'a [Slice],
+    /// Every desired endpoint, in the order new ones should be placed.
+    pub desired: &'a [DesiredEndpoint],
+}
+
+/// Runs SPEC §3.5 once. New slice names come from `rng`, which advances only on success.
+pub fn reconcile(input: &ReconcileInput<'_>, rng: &mut Rng) -> Result<ReconcileOutput, ReconcileError> {
+    let existing: Vec<&Slice> = input.existing.iter().collect();
+    reconcile_refs(
+        input.service,
+        input.max_endpoints_per_slice,
+        &existing,
+        input.desired,
+        rng,
+    )
+}
+
+pub(crate) fn reconcile_refs(
+    svc: &ServiceInfo,
+    max: usize,
+    existing: &[&Slice],
+    desired: &[DesiredEndpoint],
+    rng: &mut Rng,
+) -> Result<ReconcileOutput, ReconcileError> {
+    check_max(max)?;
+    let mut names = BTreeSet::new();
+    for s in existing {
+        if s.name.is_empty() || !names.insert(s.name.as_str()) {
+            return Err(ReconcileError::BadSliceName { name: s.name.clone() });
+        }
+    }
+    let families = svc.families();
+    let mut desired_by_family: BTreeMap<AddressType, Vec<&DesiredEndpoint>> = BTreeMap::new();
+    for d in desired {
+        if !families.contains(&d.address_type) {
+            let key = d.endpoint.key.clone();
+            return Err(ReconcileError::UnservedAddressType {
+                address_type: d.address_type,
+                key,
+            });
+        }
+        desired_by_family.entry(d.address_type).or_default().push(d);
+    }
+    let mut sorted: Vec<&Slice> = existing.to_vec();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut existing_by_family: BTreeMap<AddressType, Vec<&Slice>> = BTreeMap::new();
+    let mut dropped = Vec::new();
+    for s in sorted {
+        if families.contains(&s.address_type) {
+            existing_by_family.entry(s.address_type).or_default().push(s);
+        } else {
+            dropped.push(s);
+        }
+    }
+
+    let labels = svc.slice_labels();
+    let mut work_rng = rng.clone();
+    let mut out = ReconcileOutput::default();
+    let mut fresh = BTreeSet::new();
+    for family in families {
+        let ctx = Ctx {
+            svc,
+            family,
+            max,
+            labels: &labels,
+        };
+        let slices = existing_by_family.get(&family).map(Vec::as_slice).unwrap_or(&[]);
+        let wanted = desired_by_family.get(&family).map(Vec::as_slice).unwrap_or(&[]);
+        let plan = plan_family(&ctx, slices, wanted)?;
+        emit(
+            &ctx,
+            plan,
+            &mut work_rng,
+            &|n| names.contains(n),
+            &mut fresh,
+            &mut out,
+        )?;
+    }
+    for s in dropped {
+        out.writes
+            .push(delete_write(s.clone(), WriteCause::AddressTypeDropped));
+    }
+    *rng = work_rng;
+    Ok(out)
+}
+
+/// `reconcileByAddressType` up to `finalize`: `existing` sorted by name, `desired` in order.
+fn plan_family(
+    ctx: &Ctx<'_>,
+    existing: &[&Slice],
+    desired: &[&DesiredEndpoint],
+) -> Result<FamilyPlan, ReconcileError> {
+    let mut plan = FamilyPlan::default();
+    let mut owned: BTreeMap<PortKey, Vec<&Slice>> = BTreeMap::new();
+    for s in existing {
+        if ctx.owns(s) {
+            owned.entry(PortKey::of(&s.ports)).or_default().push(s);
+        } else {
+            plan.deletes.push(Doomed {
+                slice: (*s).clone(),
+                cause: WriteCause::NotOwned,
+            });
+        }
+    }
+    let mut groups: BTreeMap<PortKey, Vec<&DesiredEndpoint>> = BTreeMap::new();
+    let mut seen: BTreeSet<&EndpointKey> = BTreeSet::new();
+    for d in desired {
+        if !seen.insert(&d.endpoint.key) {
+            let key = d.endpoint.key.clone();
+            return Err(ReconcileError::DuplicateEndpoint {
+                address_type: ctx.family,
+                key,
+            });
+        }
+        groups.entry(PortKey::of(&d.ports)).or_default().push(d);
+    }
+    for (key, wanted) in &groups {
+        let slices = owned.get(key).map(Vec::as_slice).unwrap_or(&[]);
+        reconcile_group(ctx, slices, wanted, &mut plan);
+    }
+    for (key, slices) in &owned {
+        if !groups.contains_key(key) {
+            for s in slices {
+                plan.deletes.push(Doomed {
+                    slice: (*s).clone(),
+                    cause: WriteCause::PortSetGone,
+                });
+            }
+        }
+    }
+    finish_family(ctx, existing.len(), &mut plan);
+    Ok(plan)
+}
+
+/// `reconcileByPortMapping`: step 1 here, steps 2 and 3 in [`place_remaining`].
+fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint], plan: &mut FamilyPlan) {
+    let index: BTreeMap<&EndpointKey, usize> = desired
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (&d.endpoint.key, i))
+        .collect();
+    let mut placed = vec![false; desired.len()];
+    let mut updates = Vec::new();
+    let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();
+    for s in slices {
+        let mut keep = Vec::with_capacity(s.endpoints.len());
+        let mut refreshed = 0;
+        for e in &s.endpoints {
+            let Some(&i) = index.get(&e.key) else { continue };
+            let (Some(flag), Some(want)) = (placed.get_mut(i), desired.get(i)) else {
+                continue;
+            };
+            if *flag {
+                continue; // already kept by an earlier slice: this copy is dropped
+            }
+            *flag = true;
+            if !want.endpoint.same_beyond_identity(e) {
+                refreshed += 1;
+            }
+            keep.push(want.endpoint.clone());
+        }
+        let removed = s.endpoints.len() - keep.len();
+        if refreshed > 0 || removed > 0 {
+            if keep.is_empty() {
+                plan.deletes.push(Doomed {
+                    slice: (*s).clone(),
+                    cause: WriteCause::Emptied,
+                });
+            } else {
+                let slice = Slice {
+                    name: s.name.clone(),
+                    address_type: s.address_type,
+                    ports: s.ports.clone(),
+                    endpoints: keep,
+                    labels: ctx.labels.clone(),
+                    owner_uid: s.owner_uid.clone(),
+                };
+                updates.push(Working::existing(
+                    slice,
+                    WriteCause::EndpointsChanged,
+                    removed,
+                    refreshed,
+                ));
+            }
+        } else if ctx.svc.labels_drifted(&s.labels) {
+            let mut slice = (*s).clone();
+            slice.labels = ctx.labels.clone();
+            updates.push(Working::existing(slice, WriteCause::LabelsDrifted, 0, 0));
+        } else {
+            unchanged.insert(s.name.as_str(), s);
+        }
+    }
+    let leftover: Vec<&DesiredEndpoint> = desired
+        .iter()
+        .zip(&placed)
+        .filter(|(_, p)| !**p)
+        .map(|(d, _)| *d)
+        .collect();
+    let mut fill = FillIndex::default();
+    for s in unchanged.values() {
+        fill.insert(s.endpoints.len(), &s.name);
+    }
+    let best_fit = |k: usize| {
+        let name = fill.best_fit(k, ctx.max, |_| false)?;
+        unchanged.get(name).map(|s| (*s).clone())
+    };
+    let creates = place_remaining(ctx, &mut updates, &leftover, best_fit);
+    updates.sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
+    plan.updates.extend(updates);
+    plan.creates.extend(creates);
+}
