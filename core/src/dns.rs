@@ -35,11 +35,21 @@ pub enum RecordType {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Record {
-    A { name: String, ip: String, source: RecordSource },
+    A {
+        name: String,
+        ip: String,
+        source: RecordSource,
+    },
     #[serde(rename = "CNAME")]
     Cname { name: String, target: String },
     #[serde(rename = "SRV")]
-    Srv { name: String, priority: u16, weight: u16, port: u16, target: String },
+    Srv {
+        name: String,
+        priority: u16,
+        weight: u16,
+        port: u16,
+        target: String,
+    },
 }
 
 /// Which object a record comes from.
@@ -79,12 +89,26 @@ pub enum Attempt {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "camelCase")]
 pub enum NxReason {
-    NoSuchService { service: String, namespace: String },
-    NoSuchNamespace { namespace: String },
+    NoSuchService {
+        service: String,
+        namespace: String,
+    },
+    NoSuchNamespace {
+        namespace: String,
+    },
     /// A headless Service with no ready endpoint (SPEC §4: NXDOMAIN if none).
-    NoReadyEndpoints { service: String },
-    NoSuchHostname { service: String, hostname: String },
-    NoSuchPort { service: String, port: String, protocol: String },
+    NoReadyEndpoints {
+        service: String,
+    },
+    NoSuchHostname {
+        service: String,
+        hostname: String,
+    },
+    NoSuchPort {
+        service: String,
+        port: String,
+        protocol: String,
+    },
     /// The record type does not exist for this name (an A query for an ExternalName answers
     /// with its CNAME instead, so this is only SRV on a name without named ports, and such).
     NoRecordOfType,
@@ -120,7 +144,11 @@ impl Cluster {
     /// The `ClusterFirst` search path of a pod in `namespace`.
     pub fn dns_search_path(&self, namespace: &str) -> Vec<String> {
         let zone = &self.config.cluster_domain;
-        alloc::vec![format!("{namespace}.svc.{zone}"), format!("svc.{zone}"), zone.clone()]
+        alloc::vec![
+            format!("{namespace}.svc.{zone}"),
+            format!("svc.{zone}"),
+            zone.clone()
+        ]
     }
 
     /// Resolves `name` as a pod in `from_namespace` would (`None`: an absolute lookup, as from
@@ -144,7 +172,13 @@ impl Cluster {
         if !search.is_empty() && dots < NDOTS {
             candidates.push(bare.clone());
         }
-        let mut answer = DnsAnswer { query: name.to_string(), record_type, search, attempts: Vec::new(), records: Vec::new() };
+        let mut answer = DnsAnswer {
+            query: name.to_string(),
+            record_type,
+            search,
+            attempts: Vec::new(),
+            records: Vec::new(),
+        };
         for fqdn in candidates {
             match self.lookup(&fqdn, record_type) {
                 Lookup::Records(records) => {
@@ -165,12 +199,18 @@ impl Cluster {
     fn lookup(&self, fqdn: &str, record_type: RecordType) -> Lookup {
         let zone = self.config.cluster_domain.to_ascii_lowercase();
         let Some(inner) = fqdn.strip_suffix(&zone).and_then(|s| s.strip_suffix('.')) else {
-            return if fqdn == zone { Lookup::Nx(NxReason::NotAClusterName) } else { Lookup::Upstream };
+            return if fqdn == zone {
+                Lookup::Nx(NxReason::NotAClusterName)
+            } else {
+                Lookup::Upstream
+            };
         };
         let labels: Vec<&str> = inner.split('.').collect();
         match labels.as_slice() {
             [svc, ns, "svc"] => self.service_records(ns, svc, None, record_type, fqdn),
-            [host, svc, ns, "svc"] if !host.starts_with('_') => self.service_records(ns, svc, Some(host), record_type, fqdn),
+            [host, svc, ns, "svc"] if !host.starts_with('_') => {
+                self.service_records(ns, svc, Some(host), record_type, fqdn)
+            }
             [port, proto, svc, ns, "svc"] if port.starts_with('_') && proto.starts_with('_') => {
                 if record_type != RecordType::Srv {
                     return Lookup::Nx(NxReason::NoRecordOfType);
@@ -184,11 +224,16 @@ impl Cluster {
 
     fn service(&self, ns: &str, name: &str) -> Result<&Service, NxReason> {
         if self.get(Kind::Namespace, None, ns).is_none() {
-            return Err(NxReason::NoSuchNamespace { namespace: ns.to_string() });
+            return Err(NxReason::NoSuchNamespace {
+                namespace: ns.to_string(),
+            });
         }
         match self.get(Kind::Service, Some(ns), name) {
             Some(Object::Service(s)) => Ok(s),
-            _ => Err(NxReason::NoSuchService { service: name.to_string(), namespace: ns.to_string() }),
+            _ => Err(NxReason::NoSuchService {
+                service: name.to_string(),
+                namespace: ns.to_string(),
+            }),
         }
     }
 
@@ -198,7 +243,11 @@ impl Cluster {
             .into_iter()
             .filter_map(|o| match o {
                 Object::EndpointSlice(s)
-                    if s.metadata.labels.get("kubernetes.io/service-name").map(String::as_str) == Some(service) =>
+                    if s.metadata
+                        .labels
+                        .get("kubernetes.io/service-name")
+                        .map(String::as_str)
+                        == Some(service) =>
                 {
                     Some(s)
                 }
@@ -207,14 +256,24 @@ impl Cluster {
             .collect()
     }
 
-    fn service_records(&self, ns: &str, name: &str, host: Option<&str>, ty: RecordType, fqdn: &str) -> Lookup {
+    fn service_records(
+        &self,
+        ns: &str,
+        name: &str,
+        host: Option<&str>,
+        ty: RecordType,
+        fqdn: &str,
+    ) -> Lookup {
         let svc = match self.service(ns, name) {
             Ok(s) => s,
             Err(why) => return Lookup::Nx(why),
         };
         if svc.service_type() == ServiceType::ExternalName && host.is_none() {
             let target = svc.spec.external_name.clone().unwrap_or_default();
-            return Lookup::Records(alloc::vec![Record::Cname { name: fqdn.to_string(), target }]);
+            return Lookup::Records(alloc::vec![Record::Cname {
+                name: fqdn.to_string(),
+                target
+            }]);
         }
         if ty == RecordType::Srv || ty == RecordType::Cname {
             return Lookup::Nx(NxReason::NoRecordOfType);
@@ -224,7 +283,9 @@ impl Cluster {
                 Some(ip) if !ip.is_empty() => Lookup::Records(alloc::vec![Record::A {
                     name: fqdn.to_string(),
                     ip: ip.to_string(),
-                    source: RecordSource::ClusterIp { service: name.to_string() },
+                    source: RecordSource::ClusterIp {
+                        service: name.to_string()
+                    },
                 }]),
                 _ => Lookup::Nx(NxReason::NoRecordOfType),
             };
@@ -255,8 +316,13 @@ impl Cluster {
         }
         if records.is_empty() {
             return Lookup::Nx(match host {
-                Some(h) => NxReason::NoSuchHostname { service: name.to_string(), hostname: h.to_string() },
-                None => NxReason::NoReadyEndpoints { service: name.to_string() },
+                Some(h) => NxReason::NoSuchHostname {
+                    service: name.to_string(),
+                    hostname: h.to_string(),
+                },
+                None => NxReason::NoReadyEndpoints {
+                    service: name.to_string(),
+                },
             });
         }
         records.sort_by(|a, b| record_ip(a).cmp(record_ip(b)));
@@ -271,10 +337,15 @@ impl Cluster {
         let zone = &self.config.cluster_domain;
         let svc_fqdn = format!("{name}.{ns}.svc.{zone}");
         let sp = svc.spec.ports.iter().find(|p| {
-            p.name.as_deref() == Some(port) && p.protocol.as_deref().unwrap_or("TCP").eq_ignore_ascii_case(proto)
+            p.name.as_deref() == Some(port)
+                && p.protocol.as_deref().unwrap_or("TCP").eq_ignore_ascii_case(proto)
         });
         let Some(sp) = sp else {
-            return Lookup::Nx(NxReason::NoSuchPort { service: name.to_string(), port: port.to_string(), protocol: proto.to_string() });
+            return Lookup::Nx(NxReason::NoSuchPort {
+                service: name.to_string(),
+                port: port.to_string(),
+                protocol: proto.to_string(),
+            });
         };
         if !svc.is_headless() {
             let port = u16::try_from(sp.port).unwrap_or(0);
@@ -288,10 +359,19 @@ impl Cluster {
         }
         let mut records = Vec::new();
         for slice in self.service_slices(ns, name) {
-            let Some(ep_port) = slice.ports.iter().find(|p| p.name.as_deref() == Some(port)).and_then(|p| p.port) else {
+            let Some(ep_port) = slice
+                .ports
+                .iter()
+                .find(|p| p.name.as_deref() == Some(port))
+                .and_then(|p| p.port)
+            else {
                 continue;
             };
-            for ep in slice.endpoints.iter().filter(|e| e.conditions.ready != Some(false)) {
+            for ep in slice
+                .endpoints
+                .iter()
+                .filter(|e| e.conditions.ready != Some(false))
+            {
                 let Some(ip) = ep.addresses.first() else { continue };
                 let host = ep.hostname.clone().unwrap_or_else(|| dashed(ip));
                 records.push(Record::Srv {
@@ -304,7 +384,9 @@ impl Cluster {
             }
         }
         if records.is_empty() {
-            return Lookup::Nx(NxReason::NoReadyEndpoints { service: name.to_string() });
+            return Lookup::Nx(NxReason::NoReadyEndpoints {
+                service: name.to_string(),
+            });
         }
         records.sort_by(|a, b| srv_target(a).cmp(srv_target(b)));
         Lookup::Records(records)
@@ -319,13 +401,21 @@ impl Cluster {
             return Lookup::Nx(NxReason::NotAClusterName);
         }
         if self.get(Kind::Namespace, None, ns).is_none() {
-            return Lookup::Nx(NxReason::NoSuchNamespace { namespace: ns.to_string() });
+            return Lookup::Nx(NxReason::NoSuchNamespace {
+                namespace: ns.to_string(),
+            });
         }
         let pod = self.list(Kind::Pod, Some(ns)).into_iter().find_map(|o| match o {
-            Object::Pod(p) if p.status.pod_ip.as_deref() == Some(ip.as_str()) => Some(p.metadata.name.clone()),
+            Object::Pod(p) if p.status.pod_ip.as_deref() == Some(ip.as_str()) => {
+                Some(p.metadata.name.clone())
+            }
             _ => None,
         });
-        Lookup::Records(alloc::vec![Record::A { name: fqdn.to_string(), ip, source: RecordSource::PodIp { pod } }])
+        Lookup::Records(alloc::vec![Record::A {
+            name: fqdn.to_string(),
+            ip,
+            source: RecordSource::PodIp { pod }
+        }])
     }
 }
 

@@ -100,8 +100,18 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(kind: FieldErrorKind, path: FieldPath, value: Option<String>, detail: impl Into<String>) -> Self {
-        FieldError { kind, path, value, detail: detail.into() }
+    pub fn new(
+        kind: FieldErrorKind,
+        path: FieldPath,
+        value: Option<String>,
+        detail: impl Into<String>,
+    ) -> Self {
+        FieldError {
+            kind,
+            path,
+            value,
+            detail: detail.into(),
+        }
     }
     pub fn required(path: FieldPath, detail: impl Into<String>) -> Self {
         Self::new(FieldErrorKind::Required, path, None, detail)
@@ -119,7 +129,12 @@ impl FieldError {
             detail.push_str(a);
             detail.push('"');
         }
-        Self::new(FieldErrorKind::NotSupported, path, Some(value.to_string()), detail)
+        Self::new(
+            FieldErrorKind::NotSupported,
+            path,
+            Some(value.to_string()),
+            detail,
+        )
     }
     pub fn duplicate(path: FieldPath, value: impl fmt::Display) -> Self {
         Self::new(FieldErrorKind::Duplicate, path, Some(value.to_string()), "")

@@ -35,9 +35,11 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
         let mut errs = validate_object(object);
         if let Some(key) = ObjectKey::of(object) {
             if !seen.insert(key.clone()) {
-                errs.push(FieldError::duplicate(FieldPath::new("metadata.name"), object.name()).with_detail(
-                    "the same object appears twice in one apply; each object may appear once",
-                ));
+                errs.push(
+                    FieldError::duplicate(FieldPath::new("metadata.name"), object.name()).with_detail(
+                        "the same object appears twice in one apply; each object may appear once",
+                    ),
+                );
             }
             if key.kind.is_namespaced() {
                 let ns_key = ObjectKey::new(Kind::Namespace, "", &key.namespace);
@@ -45,7 +47,10 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
                     errs.push(FieldError::invalid(
                         FieldPath::new("metadata.namespace"),
                         &key.namespace,
-                        format!("namespace \"{}\" not found; apply a Namespace object first or in the same batch", key.namespace),
+                        format!(
+                            "namespace \"{}\" not found; apply a Namespace object first or in the same batch",
+                            key.namespace
+                        ),
                     ));
                 }
             }
@@ -61,7 +66,11 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
             }
         }
         if !errs.is_empty() {
-            errors.push(ObjectError { object: object.object_ref(), index: Some(index), errors: errs });
+            errors.push(ObjectError {
+                object: object.object_ref(),
+                index: Some(index),
+                errors: errs,
+            });
         }
     }
     if !errors.is_empty() {
@@ -73,7 +82,11 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
 /// Fields the API server refuses to change on update.
 fn check_immutable(old: &Object, new: &Object, errs: &mut Vec<FieldError>) {
     let immutable = |errs: &mut Vec<FieldError>, path: &str| {
-        errs.push(FieldError::invalid(FieldPath::new(path), "…", "field is immutable"));
+        errs.push(FieldError::invalid(
+            FieldPath::new(path),
+            "…",
+            "field is immutable",
+        ));
     };
     match (old, new) {
         (Object::Deployment(a), Object::Deployment(b)) if a.spec.selector != b.spec.selector => {
@@ -151,7 +164,11 @@ fn allocate(cluster: &mut Cluster, mut objects: Vec<Object>) -> Result<Admitted,
             _ => Ok(()),
         };
         if let Err(errs) = result {
-            errors.push(ObjectError { object: object.object_ref(), index: Some(index), errors: errs });
+            errors.push(ObjectError {
+                object: object.object_ref(),
+                index: Some(index),
+                errors: errs,
+            });
         }
     }
     if !errors.is_empty() {
@@ -163,12 +180,15 @@ fn allocate(cluster: &mut Cluster, mut objects: Vec<Object>) -> Result<Admitted,
     ports.commit();
     lbs.commit();
     node_plan.commit(&mut cluster.node_ipam);
-    cluster.rng = rng_before.fork("after-apply").fork(&format!("{}", cluster.uid_seq));
+    cluster.rng = rng_before
+        .fork("after-apply")
+        .fork(&format!("{}", cluster.uid_seq));
     Ok(Admitted { objects })
 }
 
 fn alloc_err(e: AllocError, path: FieldPath) -> FieldError {
-    e.to_field_error(path.clone()).unwrap_or_else(|| FieldError::invalid(path, "…", format!("{e}")))
+    e.to_field_error(path.clone())
+        .unwrap_or_else(|| FieldError::invalid(path, "…", format!("{e}")))
 }
 
 /// ClusterIP, NodePorts, health-check NodePort and LoadBalancer IP for one Service. An update
@@ -204,7 +224,11 @@ where
         None
     } else if requested == "None" {
         if old_ip.is_some() {
-            errs.push(FieldError::invalid(spec_path.child("clusterIP"), "None", "field is immutable"));
+            errs.push(FieldError::invalid(
+                spec_path.child("clusterIP"),
+                "None",
+                "field is immutable",
+            ));
         }
         Some("None".to_string())
     } else if requested.is_empty() {
@@ -243,13 +267,18 @@ where
                 .iter()
                 .filter_map(|p| {
                     let np = u16::try_from(p.node_port?).ok()?;
-                    Some((p.port, p.protocol.clone().unwrap_or_else(|| "TCP".to_string()), p.name.clone(), np))
+                    Some((
+                        p.port,
+                        p.protocol.clone().unwrap_or_else(|| "TCP".to_string()),
+                        p.name.clone(),
+                        np,
+                    ))
                 })
                 .collect()
         })
         .unwrap_or_default();
-    let wants_node_ports =
-        ty.needs_node_ports() && !(ty == ServiceType::LoadBalancer && svc.spec.allocate_load_balancer_node_ports == Some(false));
+    let wants_node_ports = ty.needs_node_ports()
+        && !(ty == ServiceType::LoadBalancer && svc.spec.allocate_load_balancer_node_ports == Some(false));
     let mut kept: BTreeSet<u16> = BTreeSet::new();
     if ty.needs_node_ports() {
         for (i, p) in svc.spec.ports.iter_mut().enumerate() {
@@ -257,12 +286,18 @@ where
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".to_string());
             let previous = old_node_ports
                 .iter()
-                .find(|(port, pr, name, _)| (*port == p.port && *pr == proto) || (name.is_some() && *name == p.name))
+                .find(|(port, pr, name, _)| {
+                    (*port == p.port && *pr == proto) || (name.is_some() && *name == p.name)
+                })
                 .map(|t| t.3);
             match p.node_port.filter(|n| *n != 0) {
                 Some(n) => {
                     let Ok(n16) = u16::try_from(n) else {
-                        errs.push(FieldError::invalid(path, n, "must be between 1 and 65535, inclusive"));
+                        errs.push(FieldError::invalid(
+                            path,
+                            n,
+                            "must be between 1 and 65535, inclusive",
+                        ));
                         continue;
                     };
                     let already_ours = old_node_ports.iter().any(|t| t.3 == n16) || kept.contains(&n16);
@@ -298,11 +333,19 @@ where
     }
 
     // health-check NodePort (LoadBalancer + externalTrafficPolicy: Local)
-    let old_hc = old.and_then(|o| o.spec.health_check_node_port).and_then(|v| u16::try_from(v).ok());
-    let needs_hc = ty == ServiceType::LoadBalancer && svc.spec.external_traffic_policy.as_deref() == Some("Local");
+    let old_hc = old
+        .and_then(|o| o.spec.health_check_node_port)
+        .and_then(|v| u16::try_from(v).ok());
+    let needs_hc =
+        ty == ServiceType::LoadBalancer && svc.spec.external_traffic_policy.as_deref() == Some("Local");
     if needs_hc {
         let path = spec_path.child("healthCheckNodePort");
-        match svc.spec.health_check_node_port.filter(|v| *v != 0).map(u16::try_from) {
+        match svc
+            .spec
+            .health_check_node_port
+            .filter(|v| *v != 0)
+            .map(u16::try_from)
+        {
             Some(Ok(v)) => {
                 if Some(v) != old_hc {
                     if let Err(e) = ports.allocate_specific(v) {
@@ -311,7 +354,11 @@ where
                 }
                 kept.insert(v);
             }
-            Some(Err(_)) => errs.push(FieldError::invalid(path, "…", "must be between 1 and 65535, inclusive")),
+            Some(Err(_)) => errs.push(FieldError::invalid(
+                path,
+                "…",
+                "must be between 1 and 65535, inclusive",
+            )),
             None => match old_hc {
                 Some(v) => {
                     kept.insert(v);
@@ -351,7 +398,13 @@ where
             .spec
             .load_balancer_ip
             .as_deref()
-            .or_else(|| svc.status.load_balancer.as_ref().and_then(|l| l.ingress.first()).and_then(|i| i.ip.as_deref()))
+            .or_else(|| {
+                svc.status
+                    .load_balancer
+                    .as_ref()
+                    .and_then(|l| l.ingress.first())
+                    .and_then(|i| i.ip.as_deref())
+            })
             .and_then(|ip| ip.parse::<Ipv4Addr>().ok());
         let ip = match given {
             Some(ip) if Some(ip) == old_lb => Some(ip),
@@ -379,7 +432,11 @@ where
             lbs.release(old_ip);
         }
         svc.status.load_balancer = ip.map(|ip| LoadBalancerStatus {
-            ingress: alloc::vec![LoadBalancerIngress { ip: Some(ip.to_string()), hostname: None, ip_mode: Some("VIP".to_string()) }],
+            ingress: alloc::vec![LoadBalancerIngress {
+                ip: Some(ip.to_string()),
+                hostname: None,
+                ip_mode: Some("VIP".to_string())
+            }],
         });
     } else {
         if let Some(ip) = old_lb {
@@ -404,12 +461,18 @@ pub(super) fn commit(cluster: &mut Cluster, admitted: Admitted, report: &mut Cha
                 cluster.store.put_other(other);
                 report.warnings.push(Warning {
                     object: object_ref,
-                    message: format!("kind {what} is not modelled by kroute: kept, but it has no effect on routing"),
+                    message: format!(
+                        "kind {what} is not modelled by kroute: kept, but it has no effect on routing"
+                    ),
                 });
             }
             continue;
         };
-        let new_uid = if cluster.store.contains(&key) { None } else { Some(cluster.next_uid()) };
+        let new_uid = if cluster.store.contains(&key) {
+            None
+        } else {
+            Some(cluster.next_uid())
+        };
         let existing = cluster.store.get(&key);
         let created_ms = existing.map(|e| e.created_ms).unwrap_or(cluster.now_ms);
         let meta = object.metadata_mut();
@@ -449,7 +512,14 @@ pub(super) fn commit(cluster: &mut Cluster, admitted: Admitted, report: &mut Cha
             }
             (_, object) => object,
         };
-        cluster.store.insert(key.clone(), Entry { object, origin: Origin::User, created_ms });
+        cluster.store.insert(
+            key.clone(),
+            Entry {
+                object,
+                origin: Origin::User,
+                created_ms,
+            },
+        );
         cluster.event(report, action, &key, super::Actor::User, None);
         cluster.after_user_write(&key, old.as_ref(), report);
     }
@@ -458,12 +528,14 @@ pub(super) fn commit(cluster: &mut Cluster, admitted: Admitted, report: &mut Cha
 /// Equal as the user wrote them: ignores what the simulation fills in (pod status).
 fn user_view_equal(old: &Object, new: &Object) -> bool {
     match (old, new) {
-        (Object::Pod(a), Object::Pod(b)) => a.metadata == b.metadata && a.spec == b.spec || {
-            let mut b2 = b.clone();
-            b2.spec.node_name = a.spec.node_name.clone();
-            b2.status = a.status.clone();
-            a == &b2
-        },
+        (Object::Pod(a), Object::Pod(b)) => {
+            a.metadata == b.metadata && a.spec == b.spec || {
+                let mut b2 = b.clone();
+                b2.spec.node_name = a.spec.node_name.clone();
+                b2.status = a.status.clone();
+                a == &b2
+            }
+        }
         _ => old == new,
     }
 }

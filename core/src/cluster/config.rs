@@ -78,7 +78,10 @@ pub(crate) struct AddressPlan {
 impl ClusterConfig {
     pub(crate) fn address_plan(&self) -> Result<AddressPlan, ConfigError> {
         fn cidr(field: &'static str, v: &str) -> Result<Ipv4Cidr, ConfigError> {
-            Ipv4Cidr::parse(v).map_err(|e| ConfigError { field, message: format!("{e}") })
+            Ipv4Cidr::parse(v).map_err(|e| ConfigError {
+                field,
+                message: format!("{e}"),
+            })
         }
         if !(1..=1000).contains(&self.max_endpoints_per_slice) {
             return Err(ConfigError {
@@ -90,26 +93,38 @@ impl ClusterConfig {
         if self.pod_cidr_prefix < pod_cidr.prefix() || self.pod_cidr_prefix > 30 {
             return Err(ConfigError {
                 field: "podCidrPrefix",
-                message: format!("/{} must lie between /{} and /30", self.pod_cidr_prefix, pod_cidr.prefix()),
+                message: format!(
+                    "/{} must lie between /{} and /30",
+                    self.pod_cidr_prefix,
+                    pod_cidr.prefix()
+                ),
             });
         }
         let node_cidr = cidr("nodeCidr", &self.node_cidr)?;
         if u64::from(self.default_nodes) + 2 > node_cidr.size() {
-            return Err(ConfigError { field: "defaultNodes", message: format!("{} nodes do not fit in {node_cidr}", self.default_nodes) });
+            return Err(ConfigError {
+                field: "defaultNodes",
+                message: format!("{} nodes do not fit in {node_cidr}", self.default_nodes),
+            });
         }
         let subnets = 1u64 << (self.pod_cidr_prefix - pod_cidr.prefix());
         if u64::from(self.default_nodes) >= subnets {
             return Err(ConfigError {
                 field: "defaultNodes",
-                message: format!("{} nodes need more /{} subnets than {pod_cidr} has", self.default_nodes, self.pod_cidr_prefix),
+                message: format!(
+                    "{} nodes need more /{} subnets than {pod_cidr} has",
+                    self.default_nodes, self.pod_cidr_prefix
+                ),
             });
         }
         Ok(AddressPlan {
             node_cidr,
             pod_cidr,
             service_cidr: cidr("serviceCidr", &self.service_cidr)?,
-            node_ports: PortRange::parse(&self.node_port_range)
-                .map_err(|e| ConfigError { field: "nodePortRange", message: format!("{e}") })?,
+            node_ports: PortRange::parse(&self.node_port_range).map_err(|e| ConfigError {
+                field: "nodePortRange",
+                message: format!("{e}"),
+            })?,
             lb_pool: cidr("loadBalancerPool", &self.load_balancer_pool)?,
         })
     }

@@ -28,10 +28,10 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::controllers::endpointslices::ServiceEndpoints;
 pub use crate::controllers::endpointslices::ServiceChurn;
+use crate::controllers::endpointslices::ServiceEndpoints;
 use crate::controllers::nodes::NodeIpam;
-use crate::controllers::services::ServiceIndex;
+pub use crate::controllers::services::ServiceIndex;
 use crate::error::{ObjectError, ObjectRef};
 use crate::ipam::{IpAllocator, LbPool, PortAllocator};
 use crate::model::{Kind, Object};
@@ -62,7 +62,10 @@ impl fmt::Display for ApplyError {
             }
             ApplyError::NotFound(o) => write!(f, "{o} not found"),
             ApplyError::Managed { object, by } => {
-                write!(f, "{object} is managed by the {by} controller; change its owner instead")
+                write!(
+                    f,
+                    "{object} is managed by the {by} controller; change its owner instead"
+                )
             }
         }
     }
@@ -133,9 +136,11 @@ impl Cluster {
     /// A cluster with the config's default nodes and nothing else.
     pub fn new(config: ClusterConfig) -> Result<Cluster, ConfigError> {
         let plan = config.address_plan()?;
-        let config_error = |field: &'static str| move |e: crate::ipam::CidrError| ConfigError {
-            field,
-            message: alloc::format!("{e}"),
+        let config_error = |field: &'static str| {
+            move |e: crate::ipam::CidrError| ConfigError {
+                field,
+                message: alloc::format!("{e}"),
+            }
         };
         let mut cluster = Cluster {
             rng: Rng::new(config.seed),
@@ -158,6 +163,11 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// Which Services select which pods (used by the inspector and the benchmarks).
+    pub fn service_index(&self) -> &ServiceIndex {
+        &self.service_index
+    }
+
     pub fn config(&self) -> &ClusterConfig {
         &self.config
     }
@@ -177,7 +187,12 @@ impl Cluster {
     }
 
     /// Deletes a user object (and, through the controllers, what it owned).
-    pub fn delete(&mut self, kind: Kind, namespace: Option<&str>, name: &str) -> Result<ChangeReport, ApplyError> {
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        namespace: Option<&str>,
+        name: &str,
+    ) -> Result<ChangeReport, ApplyError> {
         let key = ObjectKey::new(kind, namespace.unwrap_or("default"), name);
         let origin = match self.store.get(&key) {
             None => return Err(ApplyError::NotFound(key.to_ref())),
@@ -186,7 +201,10 @@ impl Cluster {
         if let Origin::Controller(by) = origin {
             // Pods may be deleted by hand (their controller replaces them); derived objects may not.
             if kind != Kind::Pod {
-                return Err(ApplyError::Managed { object: key.to_ref(), by });
+                return Err(ApplyError::Managed {
+                    object: key.to_ref(),
+                    by,
+                });
             }
         }
         let mut report = ChangeReport::default();
@@ -195,17 +213,24 @@ impl Cluster {
         Ok(report)
     }
 
-    /// Moves the simulated clock forward, firing every timer on the way in order.
+    /// Moves the simulated clock forward, firing every timer on the way in order. Timers due at
+    /// the same instant fire together and the controllers then settle once, as the real
+    /// controllers batch the events of one sync.
     pub fn advance(&mut self, ms: u64) -> ChangeReport {
         let target = self.now_ms.saturating_add(ms);
         let mut report = ChangeReport::default();
-        while let Some((&(at, seq), _)) = self.timers.iter().next() {
+        while let Some((&(at, _), _)) = self.timers.iter().next() {
             if at > target {
                 break;
             }
-            let Some(timer) = self.timers.remove(&(at, seq)) else { break };
             self.now_ms = at;
-            self.fire(timer, &mut report);
+            while let Some(entry) = self.timers.first_entry() {
+                if entry.key().0 != at {
+                    break;
+                }
+                let timer = entry.remove();
+                self.fire(timer, &mut report);
+            }
             self.settle(&mut report);
         }
         self.now_ms = target;
@@ -214,13 +239,19 @@ impl Cluster {
 
     /// The object, if it exists.
     pub fn get(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<&Object> {
-        self.store.get(&ObjectKey::new(kind, namespace.unwrap_or("default"), name)).map(|e| &e.object)
+        self.store
+            .get(&ObjectKey::new(kind, namespace.unwrap_or("default"), name))
+            .map(|e| &e.object)
     }
 
     /// Objects of a kind, in one namespace or all, in (namespace, name) order.
     pub fn list(&self, kind: Kind, namespace: Option<&str>) -> Vec<&Object> {
         match namespace {
-            Some(ns) if kind.is_namespaced() => self.store.in_namespace(kind, ns).map(|(_, e)| &e.object).collect(),
+            Some(ns) if kind.is_namespaced() => self
+                .store
+                .in_namespace(kind, ns)
+                .map(|(_, e)| &e.object)
+                .collect(),
             _ => self.store.of_kind(kind).map(|(_, e)| &e.object).collect(),
         }
     }
@@ -232,7 +263,9 @@ impl Cluster {
 
     /// Who manages the object: `None` when it does not exist.
     pub fn origin(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<Origin> {
-        self.store.get(&ObjectKey::new(kind, namespace.unwrap_or("default"), name)).map(|e| e.origin)
+        self.store
+            .get(&ObjectKey::new(kind, namespace.unwrap_or("default"), name))
+            .map(|e| e.origin)
     }
 
     pub(crate) fn next_uid(&mut self) -> String {
@@ -254,12 +287,31 @@ impl Cluster {
         self.timers.insert((at_ms, self.timer_seq), timer);
     }
 
-    pub(crate) fn event(&self, report: &mut ChangeReport, action: Action, key: &ObjectKey, by: Actor, reason: Option<String>) {
-        report.events.push(Event { at_ms: self.now_ms, action, object: key.to_ref(), by, reason });
+    pub(crate) fn event(
+        &self,
+        report: &mut ChangeReport,
+        action: Action,
+        key: &ObjectKey,
+        by: Actor,
+        reason: Option<String>,
+    ) {
+        report.events.push(Event {
+            at_ms: self.now_ms,
+            action,
+            object: key.to_ref(),
+            by,
+            reason,
+        });
     }
 
     /// Writes an object owned by a controller and records the event.
-    pub(crate) fn put_derived(&mut self, object: Object, by: &'static str, reason: Option<String>, report: &mut ChangeReport) {
+    pub(crate) fn put_derived(
+        &mut self,
+        object: Object,
+        by: &'static str,
+        reason: Option<String>,
+        report: &mut ChangeReport,
+    ) {
         let Some(key) = ObjectKey::of(&object) else { return };
         let action = match self.store.get(&key) {
             Some(old) if old.object == object => return,
@@ -267,7 +319,14 @@ impl Cluster {
             None => Action::Created,
         };
         let created_ms = self.store.get(&key).map(|e| e.created_ms).unwrap_or(self.now_ms);
-        self.store.insert(key.clone(), Entry { object, origin: Origin::Controller(by), created_ms });
+        self.store.insert(
+            key.clone(),
+            Entry {
+                object,
+                origin: Origin::Controller(by),
+                created_ms,
+            },
+        );
         self.event(report, action, &key, Actor::Controller(by), reason);
     }
 
@@ -343,7 +402,11 @@ impl Cluster {
             self.sync_services(report);
         }
         report.warnings.push(Warning {
-            object: ObjectRef { kind: "Cluster".to_string(), namespace: None, name: String::new() },
+            object: ObjectRef {
+                kind: "Cluster".to_string(),
+                namespace: None,
+                name: String::new(),
+            },
             message: "controllers did not settle; this is a kroute bug, please report it".to_string(),
         });
     }

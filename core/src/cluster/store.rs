@@ -22,18 +22,34 @@ pub struct ObjectKey {
 
 impl ObjectKey {
     pub fn new(kind: Kind, namespace: &str, name: &str) -> Self {
-        let namespace = if kind.is_namespaced() { namespace.to_string() } else { String::new() };
-        ObjectKey { kind, namespace, name: name.to_string() }
+        let namespace = if kind.is_namespaced() {
+            namespace.to_string()
+        } else {
+            String::new()
+        };
+        ObjectKey {
+            kind,
+            namespace,
+            name: name.to_string(),
+        }
     }
 
     pub fn of(object: &Object) -> Option<Self> {
-        Some(ObjectKey::new(object.kind()?, object.namespace().unwrap_or(""), object.name()))
+        Some(ObjectKey::new(
+            object.kind()?,
+            object.namespace().unwrap_or(""),
+            object.name(),
+        ))
     }
 
     pub fn to_ref(&self) -> ObjectRef {
         ObjectRef {
             kind: self.kind.as_str().to_string(),
-            namespace: if self.kind.is_namespaced() { Some(self.namespace.clone()) } else { None },
+            namespace: if self.kind.is_namespaced() {
+                Some(self.namespace.clone())
+            } else {
+                None
+            },
             name: self.name.clone(),
         }
     }
@@ -116,15 +132,31 @@ impl Store {
 
     /// Every object of a kind, in key order.
     pub fn of_kind(&self, kind: Kind) -> impl Iterator<Item = (&ObjectKey, &Entry)> + '_ {
-        let start = ObjectKey { kind, namespace: String::new(), name: String::new() };
-        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind)
+        let start = ObjectKey {
+            kind,
+            namespace: String::new(),
+            name: String::new(),
+        };
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind)
     }
 
     /// Every object of a kind in one namespace, in name order.
-    pub fn in_namespace(&self, kind: Kind, namespace: &str) -> impl Iterator<Item = (&ObjectKey, &Entry)> + '_ {
-        let start = ObjectKey { kind, namespace: namespace.to_string(), name: String::new() };
+    pub fn in_namespace(
+        &self,
+        kind: Kind,
+        namespace: &str,
+    ) -> impl Iterator<Item = (&ObjectKey, &Entry)> + '_ {
+        let start = ObjectKey {
+            kind,
+            namespace: namespace.to_string(),
+            name: String::new(),
+        };
         let namespace = start.namespace.clone();
-        self.objects.range(start..).take_while(move |(k, _)| k.kind == kind && k.namespace == namespace)
+        self.objects
+            .range(start..)
+            .take_while(move |(k, _)| k.kind == kind && k.namespace == namespace)
     }
 
     pub fn len(&self) -> usize {
@@ -146,7 +178,8 @@ impl Store {
     }
 
     pub fn remove_other(&mut self, kind: &str, namespace: &str, name: &str) -> Option<OtherObject> {
-        self.others.remove(&(kind.to_string(), namespace.to_string(), name.to_string()))
+        self.others
+            .remove(&(kind.to_string(), namespace.to_string(), name.to_string()))
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &ObjectKey> + '_ {

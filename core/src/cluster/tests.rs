@@ -18,10 +18,12 @@ fn cluster() -> Cluster {
 }
 
 fn deployment(name: &str, replicas: i64, app: &str) -> Object {
-    obj(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
+    obj(
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": name},
         "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": app}},
                  "template": {"metadata": {"labels": {"app": app}},
-                              "spec": {"containers": [{"name": "app", "ports": [{"name": "http", "containerPort": 8080}]}]}}}}))
+                              "spec": {"containers": [{"name": "app", "ports": [{"name": "http", "containerPort": 8080}]}]}}}}),
+    )
 }
 
 fn service(name: &str, spec: Value) -> Object {
@@ -43,7 +45,11 @@ fn slices(c: &Cluster, ns: &str, svc: &str) -> Vec<EndpointSlice> {
 }
 
 fn ready_endpoints(c: &Cluster, ns: &str, svc: &str) -> usize {
-    slices(c, ns, svc).iter().flat_map(|s| &s.endpoints).filter(|e| e.conditions.ready == Some(true)).count()
+    slices(c, ns, svc)
+        .iter()
+        .flat_map(|s| &s.endpoints)
+        .filter(|e| e.conditions.ready == Some(true))
+        .count()
 }
 
 #[test]
@@ -53,7 +59,11 @@ fn a_new_cluster_has_the_default_nodes_and_namespaces() {
         .list(Kind::Node, None)
         .into_iter()
         .filter_map(|o| match o {
-            Object::Node(n) => Some((n.metadata.name.clone(), n.internal_ip()?.to_string(), n.spec.pod_cidr.clone()?)),
+            Object::Node(n) => Some((
+                n.metadata.name.clone(),
+                n.internal_ip()?.to_string(),
+                n.spec.pod_cidr.clone()?,
+            )),
             _ => None,
         })
         .collect();
@@ -75,10 +85,20 @@ fn a_new_cluster_has_the_default_nodes_and_namespaces() {
 fn a_deployment_becomes_pods_that_a_service_selects_once_ready() {
     let mut c = cluster();
     let report = c
-        .apply(alloc::vec![deployment("web", 3, "web"), service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": "http"}]}))])
+        .apply(alloc::vec![
+            deployment("web", 3, "web"),
+            service(
+                "web",
+                json!({"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": "http"}]})
+            )
+        ])
         .unwrap();
-    let created: Vec<String> =
-        report.events.iter().filter(|e| e.action == Action::Created).map(|e| e.object.kind.clone()).collect();
+    let created: Vec<String> = report
+        .events
+        .iter()
+        .filter(|e| e.action == Action::Created)
+        .map(|e| e.object.kind.clone())
+        .collect();
     assert_eq!(created.iter().filter(|k| *k == "ReplicaSet").count(), 1);
     assert_eq!(created.iter().filter(|k| *k == "Pod").count(), 3);
     assert_eq!(created.iter().filter(|k| *k == "EndpointSlice").count(), 1);
@@ -90,22 +110,47 @@ fn a_deployment_becomes_pods_that_a_service_selects_once_ready() {
         let parts: Vec<&str> = p.metadata.name.split('-').collect();
         assert_eq!(parts.len(), 3, "{}", p.metadata.name);
         assert_eq!(parts[2].len(), 5);
-        assert_eq!(p.metadata.labels.get("pod-template-hash").map(String::as_str), Some(parts[1]));
+        assert_eq!(
+            p.metadata.labels.get("pod-template-hash").map(String::as_str),
+            Some(parts[1])
+        );
         assert_eq!(p.phase(), "Pending");
-        assert!(p.status.pod_ip.as_deref().is_some_and(|ip| ip.starts_with("10.244.")));
+        assert!(p
+            .status
+            .pod_ip
+            .as_deref()
+            .is_some_and(|ip| ip.starts_with("10.244.")));
     }
     // Spread over the three nodes.
     let mut nodes: Vec<&str> = ps.iter().filter_map(|p| p.spec.node_name.as_deref()).collect();
     nodes.sort();
     assert_eq!(nodes, ["node-1", "node-2", "node-3"]);
-    assert_eq!(ready_endpoints(&c, "default", "web"), 0, "not ready before the start delay");
+    assert_eq!(
+        ready_endpoints(&c, "default", "web"),
+        0,
+        "not ready before the start delay"
+    );
 
     let report = c.advance(2_000);
-    assert!(report.events.iter().any(|e| e.reason.as_deref() == Some("containers started; readiness probe passed")));
+    assert!(report
+        .events
+        .iter()
+        .any(|e| e.reason.as_deref() == Some("containers started; readiness probe passed")));
     assert_eq!(ready_endpoints(&c, "default", "web"), 3);
     let slice = &slices(&c, "default", "web")[0];
-    assert_eq!(slice.ports[0].port, Some(8080), "named targetPort resolved per pod");
-    assert_eq!(slice.metadata.labels.get("kubernetes.io/service-name").map(String::as_str), Some("web"));
+    assert_eq!(
+        slice.ports[0].port,
+        Some(8080),
+        "named targetPort resolved per pod"
+    );
+    assert_eq!(
+        slice
+            .metadata
+            .labels
+            .get("kubernetes.io/service-name")
+            .map(String::as_str),
+        Some("web")
+    );
     let endpoints = c.endpoints_object("default", "web").unwrap();
     assert_eq!(endpoints.subsets[0].addresses.len(), 3);
 }
@@ -114,12 +159,19 @@ fn a_deployment_becomes_pods_that_a_service_selects_once_ready() {
 fn apply_is_all_or_nothing() {
     let mut c = cluster();
     let before = c.list(Kind::Service, None).len();
-    let bad = obj(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+    let bad = obj(
+        json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
         "spec": {"selector": {"matchLabels": {"app": "x"}}, "template": {"metadata": {"labels": {"app": "y"}},
-                 "spec": {"containers": [{"name": "c"}]}}}}));
-    let good = service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}));
+                 "spec": {"containers": [{"name": "c"}]}}}}),
+    );
+    let good = service(
+        "web",
+        json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}),
+    );
     let err = c.apply(alloc::vec![good.clone(), bad]).unwrap_err();
-    let ApplyError::Invalid(errors) = &err else { panic!("{err}") };
+    let ApplyError::Invalid(errors) = &err else {
+        panic!("{err}")
+    };
     assert_eq!(errors[0].object.to_string(), "Deployment/default/d");
     assert_eq!(errors[0].index, Some(1));
     assert_eq!(c.list(Kind::Service, None).len(), before, "nothing applied");
@@ -140,28 +192,71 @@ fn apply_is_all_or_nothing() {
 #[test]
 fn admission_errors_name_the_object_and_field() {
     let cases: Vec<(&str, Vec<Object>, &str, &str)> = alloc::vec![
-        ("nodePort taken", alloc::vec![
-            service("a", json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]})),
-            service("b", json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]}))],
-         "Service/default/b", "spec.ports[0].nodePort"),
-        ("nodePort out of range", alloc::vec![service("a", json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 8080}]}))],
-         "Service/default/a", "spec.ports[0].nodePort"),
-        ("clusterIP outside the service CIDR", alloc::vec![service("a", json!({"clusterIP": "192.168.0.1", "ports": [{"port": 80}]}))],
-         "Service/default/a", "spec.clusterIP"),
-        ("clusterIP taken", alloc::vec![
-            service("a", json!({"clusterIP": "10.96.0.50", "ports": [{"port": 80}]})),
-            service("b", json!({"clusterIP": "10.96.0.50", "ports": [{"port": 80}]}))],
-         "Service/default/b", "spec.clusterIP"),
-        ("namespace missing", alloc::vec![obj(json!({"apiVersion": "v1", "kind": "Service",
+        (
+            "nodePort taken",
+            alloc::vec![
+                service(
+                    "a",
+                    json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]})
+                ),
+                service(
+                    "b",
+                    json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]})
+                )
+            ],
+            "Service/default/b",
+            "spec.ports[0].nodePort"
+        ),
+        (
+            "nodePort out of range",
+            alloc::vec![service(
+                "a",
+                json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 8080}]})
+            )],
+            "Service/default/a",
+            "spec.ports[0].nodePort"
+        ),
+        (
+            "clusterIP outside the service CIDR",
+            alloc::vec![service(
+                "a",
+                json!({"clusterIP": "192.168.0.1", "ports": [{"port": 80}]})
+            )],
+            "Service/default/a",
+            "spec.clusterIP"
+        ),
+        (
+            "clusterIP taken",
+            alloc::vec![
+                service("a", json!({"clusterIP": "10.96.0.50", "ports": [{"port": 80}]})),
+                service("b", json!({"clusterIP": "10.96.0.50", "ports": [{"port": 80}]}))
+            ],
+            "Service/default/b",
+            "spec.clusterIP"
+        ),
+        (
+            "namespace missing",
+            alloc::vec![obj(json!({"apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "a", "namespace": "shop"}, "spec": {"ports": [{"port": 80}]}}))],
-         "Service/shop/a", "metadata.namespace"),
-        ("same object twice", alloc::vec![service("a", json!({"ports": [{"port": 80}]})), service("a", json!({"ports": [{"port": 81}]}))],
-         "Service/default/a", "metadata.name"),
+            "Service/shop/a",
+            "metadata.namespace"
+        ),
+        (
+            "same object twice",
+            alloc::vec![
+                service("a", json!({"ports": [{"port": 80}]})),
+                service("a", json!({"ports": [{"port": 81}]}))
+            ],
+            "Service/default/a",
+            "metadata.name"
+        ),
     ];
     for (about, batch, object, path) in cases {
         let mut c = cluster();
         let err = c.apply(batch).unwrap_err();
-        let ApplyError::Invalid(errors) = &err else { panic!("{about}: {err}") };
+        let ApplyError::Invalid(errors) = &err else {
+            panic!("{about}: {err}")
+        };
         assert_eq!(errors[0].object.to_string(), object, "{about}");
         assert_eq!(errors[0].errors[0].path.as_str(), path, "{about}: {err}");
         assert!(c.list(Kind::Service, None).is_empty(), "{about}: nothing applied");
@@ -172,10 +267,19 @@ fn admission_errors_name_the_object_and_field() {
 fn services_get_addresses_from_the_address_plan() {
     let mut c = cluster();
     c.apply(alloc::vec![
-        service("np", json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]})),
+        service(
+            "np",
+            json!({"type": "NodePort", "ports": [{"port": 80, "nodePort": 31000}]})
+        ),
         service("auto", json!({"type": "NodePort", "ports": [{"port": 80}]})),
-        service("lb", json!({"type": "LoadBalancer", "externalTrafficPolicy": "Local", "ports": [{"port": 443}]})),
-        service("ext", json!({"type": "ExternalName", "externalName": "db.example.com"})),
+        service(
+            "lb",
+            json!({"type": "LoadBalancer", "externalTrafficPolicy": "Local", "ports": [{"port": 443}]})
+        ),
+        service(
+            "ext",
+            json!({"type": "ExternalName", "externalName": "db.example.com"})
+        ),
         service("hl", json!({"clusterIP": "None", "selector": {"app": "x"}})),
     ])
     .unwrap();
@@ -185,10 +289,19 @@ fn services_get_addresses_from_the_address_plan() {
     };
     assert_eq!(svc(&c, "np").spec.ports[0].node_port, Some(31000));
     let auto = svc(&c, "auto").spec.ports[0].node_port.unwrap();
-    assert!((30086..=32767).contains(&auto), "dynamic NodePorts come from the upper band first: {auto}");
+    assert!(
+        (30086..=32767).contains(&auto),
+        "dynamic NodePorts come from the upper band first: {auto}"
+    );
     let lb = svc(&c, "lb");
-    assert_eq!(lb.status.load_balancer.as_ref().unwrap().ingress[0].ip.as_deref(), Some("203.0.113.1"));
-    assert!(lb.spec.health_check_node_port.is_some(), "LoadBalancer + Local gets a healthCheckNodePort");
+    assert_eq!(
+        lb.status.load_balancer.as_ref().unwrap().ingress[0].ip.as_deref(),
+        Some("203.0.113.1")
+    );
+    assert!(
+        lb.spec.health_check_node_port.is_some(),
+        "LoadBalancer + Local gets a healthCheckNodePort"
+    );
     assert!(lb.spec.ports[0].node_port.is_some());
     assert_eq!(svc(&c, "ext").spec.cluster_ip, None);
     assert_eq!(svc(&c, "hl").spec.cluster_ip.as_deref(), Some("None"));
@@ -198,17 +311,27 @@ fn services_get_addresses_from_the_address_plan() {
 
     // Re-applying without the allocated fields keeps them (as kubectl apply does).
     let before = svc(&c, "auto");
-    c.apply(alloc::vec![service("auto", json!({"type": "NodePort", "ports": [{"port": 80}]}))]).unwrap();
+    c.apply(alloc::vec![service(
+        "auto",
+        json!({"type": "NodePort", "ports": [{"port": 80}]})
+    )])
+    .unwrap();
     assert_eq!(svc(&c, "auto").spec.cluster_ip, before.spec.cluster_ip);
-    assert_eq!(svc(&c, "auto").spec.ports[0].node_port, before.spec.ports[0].node_port);
+    assert_eq!(
+        svc(&c, "auto").spec.ports[0].node_port,
+        before.spec.ports[0].node_port
+    );
 }
 
 #[test]
 fn an_empty_selector_manages_no_endpoints() {
     let mut c = cluster();
-    c.apply(alloc::vec![deployment("web", 2, "web"), service("none", json!({"selector": {}, "ports": [{"port": 80}]})),
-        service("absent", json!({"ports": [{"port": 80}]}))])
-        .unwrap();
+    c.apply(alloc::vec![
+        deployment("web", 2, "web"),
+        service("none", json!({"selector": {}, "ports": [{"port": 80}]})),
+        service("absent", json!({"ports": [{"port": 80}]}))
+    ])
+    .unwrap();
     c.advance(5_000);
     assert!(slices(&c, "default", "none").is_empty());
     assert!(slices(&c, "default", "absent").is_empty());
@@ -218,7 +341,11 @@ fn an_empty_selector_manages_no_endpoints() {
 #[test]
 fn a_service_without_pods_has_one_placeholder_slice() {
     let mut c = cluster();
-    c.apply(alloc::vec![service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}))]).unwrap();
+    c.apply(alloc::vec![service(
+        "web",
+        json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+    )])
+    .unwrap();
     let s = slices(&c, "default", "web");
     assert_eq!(s.len(), 1);
     assert!(s[0].endpoints.is_empty() && s[0].ports.is_empty());
@@ -227,61 +354,117 @@ fn a_service_without_pods_has_one_placeholder_slice() {
 #[test]
 fn slices_hold_at_most_max_endpoints_each() {
     // SPEC §3.5 first worked example: 250 pods → 100 + 100 + 50.
-    let mut c = Cluster::new(ClusterConfig { default_nodes: 10, ..ClusterConfig::default() }).unwrap();
-    c.apply(alloc::vec![deployment("web", 250, "web"), service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}))])
-        .unwrap();
-    let mut fills: Vec<usize> = slices(&c, "default", "web").iter().map(|s| s.endpoints.len()).collect();
+    let mut c = Cluster::new(ClusterConfig {
+        default_nodes: 10,
+        ..ClusterConfig::default()
+    })
+    .unwrap();
+    c.apply(alloc::vec![
+        deployment("web", 250, "web"),
+        service(
+            "web",
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+        )
+    ])
+    .unwrap();
+    let mut fills: Vec<usize> = slices(&c, "default", "web")
+        .iter()
+        .map(|s| s.endpoints.len())
+        .collect();
     fills.sort();
     assert_eq!(fills, [50, 100, 100]);
     c.advance(2_000);
     assert_eq!(ready_endpoints(&c, "default", "web"), 250);
-    assert_eq!(slices(&c, "default", "web").len(), 3, "readiness changes update slices in place");
+    assert_eq!(
+        slices(&c, "default", "web").len(),
+        3,
+        "readiness changes update slices in place"
+    );
 }
 
 #[test]
 fn pod_actions_change_endpoints_and_the_controller_replaces_pods() {
     let mut c = cluster();
-    c.apply(alloc::vec![deployment("web", 2, "web"), service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}))])
-        .unwrap();
+    c.apply(alloc::vec![
+        deployment("web", 2, "web"),
+        service(
+            "web",
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+        )
+    ])
+    .unwrap();
     c.advance(2_000);
     let first = pods(&c, "default")[0].metadata.name.clone();
 
-    let r = c.pod_action("default", &first, crate::controllers::pods::PodAction::MakeNotReady).unwrap();
+    let r = c
+        .pod_action(
+            "default",
+            &first,
+            crate::controllers::pods::PodAction::MakeNotReady,
+        )
+        .unwrap();
     assert_eq!(ready_endpoints(&c, "default", "web"), 1);
     assert_eq!(r.churn.len(), 1);
-    assert_eq!(r.churn[0].writes.updates, 1, "one slice update for one endpoint change");
+    assert_eq!(
+        r.churn[0].writes.updates, 1,
+        "one slice update for one endpoint change"
+    );
 
-    c.pod_action("default", &first, crate::controllers::pods::PodAction::Delete).unwrap();
-    let terminating = pods(&c, "default").into_iter().filter(Pod::is_terminating).count();
+    c.pod_action("default", &first, crate::controllers::pods::PodAction::Delete)
+        .unwrap();
+    let terminating = pods(&c, "default")
+        .into_iter()
+        .filter(Pod::is_terminating)
+        .count();
     assert_eq!(terminating, 1);
-    assert_eq!(pods(&c, "default").len(), 3, "the ReplicaSet made a replacement at once");
-    let eps: Vec<_> = slices(&c, "default", "web").into_iter().flat_map(|s| s.endpoints).collect();
-    assert!(eps.iter().any(|e| e.conditions.terminating == Some(true) && e.conditions.ready == Some(false)));
+    assert_eq!(
+        pods(&c, "default").len(),
+        3,
+        "the ReplicaSet made a replacement at once"
+    );
+    let eps: Vec<_> = slices(&c, "default", "web")
+        .into_iter()
+        .flat_map(|s| s.endpoints)
+        .collect();
+    assert!(eps
+        .iter()
+        .any(|e| e.conditions.terminating == Some(true) && e.conditions.ready == Some(false)));
 
     c.advance(30_000);
     assert_eq!(pods(&c, "default").len(), 2, "gone after the 30 s grace period");
     assert_eq!(ready_endpoints(&c, "default", "web"), 2);
-    assert!(c.pod_action("default", "nope", crate::controllers::pods::PodAction::Fail).is_err());
+    assert!(c
+        .pod_action("default", "nope", crate::controllers::pods::PodAction::Fail)
+        .is_err());
 }
 
 #[test]
 fn statefulset_pods_start_in_order_and_resolve_by_name() {
     let mut c = cluster();
-    let sts = obj(json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
+    let sts = obj(
+        json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web"},
         "spec": {"serviceName": "nginx", "replicas": 3, "selector": {"matchLabels": {"app": "nginx"}},
                  "template": {"metadata": {"labels": {"app": "nginx"}},
                               "spec": {"containers": [{"name": "nginx", "ports": [{"name": "web", "containerPort": 80}]}]}},
-                 "volumeClaimTemplates": [{"metadata": {"name": "www"}}]}}));
-    let headless = service("nginx", json!({"clusterIP": "None", "selector": {"app": "nginx"}, "ports": [{"name": "web", "port": 80}]}));
+                 "volumeClaimTemplates": [{"metadata": {"name": "www"}}]}}),
+    );
+    let headless = service(
+        "nginx",
+        json!({"clusterIP": "None", "selector": {"app": "nginx"}, "ports": [{"name": "web", "port": 80}]}),
+    );
     c.apply(alloc::vec![headless, sts]).unwrap();
-    let names = |c: &Cluster| -> Vec<String> { pods(c, "default").into_iter().map(|p| p.metadata.name).collect() };
+    let names =
+        |c: &Cluster| -> Vec<String> { pods(c, "default").into_iter().map(|p| p.metadata.name).collect() };
     assert_eq!(names(&c), ["web-0"], "OrderedReady: one at a time");
     c.advance(2_000);
     assert_eq!(names(&c), ["web-0", "web-1"]);
     c.advance(2_000);
     c.advance(2_000);
     assert_eq!(names(&c), ["web-0", "web-1", "web-2"]);
-    let web0 = pods(&c, "default").into_iter().find(|p| p.metadata.name == "web-0").unwrap();
+    let web0 = pods(&c, "default")
+        .into_iter()
+        .find(|p| p.metadata.name == "web-0")
+        .unwrap();
     assert_eq!(web0.spec.hostname.as_deref(), Some("web-0"));
     assert_eq!(web0.spec.subdomain.as_deref(), Some("nginx"));
 
@@ -291,7 +474,9 @@ fn statefulset_pods_start_in_order_and_resolve_by_name() {
     assert_eq!(all.records.len(), 3, "headless: one A record per ready endpoint");
     let srv = c.resolve("_web._tcp.nginx.default.svc.cluster.local", RecordType::Srv, None);
     assert_eq!(srv.records.len(), 3);
-    assert!(matches!(&srv.records[0], Record::Srv { port: 80, target, .. } if target == "web-0.nginx.default.svc.cluster.local"));
+    assert!(
+        matches!(&srv.records[0], Record::Srv { port: 80, target, .. } if target == "web-0.nginx.default.svc.cluster.local")
+    );
 
     // Scale down: highest ordinal first.
     let mut sts2 = c.get(Kind::StatefulSet, None, "web").unwrap().clone();
@@ -300,8 +485,11 @@ fn statefulset_pods_start_in_order_and_resolve_by_name() {
         s.metadata.uid = None;
     }
     c.apply(alloc::vec![sts2]).unwrap();
-    let terminating: Vec<String> =
-        pods(&c, "default").into_iter().filter(Pod::is_terminating).map(|p| p.metadata.name).collect();
+    let terminating: Vec<String> = pods(&c, "default")
+        .into_iter()
+        .filter(Pod::is_terminating)
+        .map(|p| p.metadata.name)
+        .collect();
     assert_eq!(terminating, ["web-2"]);
 }
 
@@ -310,9 +498,14 @@ fn dns_follows_the_search_path_and_record_kinds() {
     let mut c = cluster();
     c.apply(alloc::vec![
         obj(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "prod"}})),
-        obj(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "data", "namespace": "prod"},
-            "spec": {"clusterIP": "10.96.0.100", "ports": [{"name": "http", "port": 80}]}})),
-        service("ext", json!({"type": "ExternalName", "externalName": "db.example.com"})),
+        obj(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "data", "namespace": "prod"},
+            "spec": {"clusterIP": "10.96.0.100", "ports": [{"name": "http", "port": 80}]}})
+        ),
+        service(
+            "ext",
+            json!({"type": "ExternalName", "externalName": "db.example.com"})
+        ),
     ])
     .unwrap();
     // (query, from namespace, type, expected first record rendered, names tried)
@@ -320,13 +513,55 @@ fn dns_follows_the_search_path_and_record_kinds() {
     let cases: Vec<Case> = alloc::vec![
         ("data", Some("prod"), RecordType::A, Some("A 10.96.0.100"), 1),
         ("data", Some("default"), RecordType::A, None, 4),
-        ("data.prod", Some("default"), RecordType::A, Some("A 10.96.0.100"), 2),
-        ("data.prod.svc.cluster.local", None, RecordType::A, Some("A 10.96.0.100"), 1),
-        ("DATA.Prod.svc.cluster.local.", Some("default"), RecordType::A, Some("A 10.96.0.100"), 1),
-        ("_http._tcp.data.prod.svc.cluster.local", None, RecordType::Srv, Some("SRV 80 data.prod.svc.cluster.local"), 1),
-        ("_grpc._tcp.data.prod.svc.cluster.local", None, RecordType::Srv, None, 1),
-        ("ext", Some("default"), RecordType::A, Some("CNAME db.example.com"), 1),
-        ("10-244-1-5.default.pod.cluster.local", None, RecordType::A, Some("A 10.244.1.5"), 1),
+        (
+            "data.prod",
+            Some("default"),
+            RecordType::A,
+            Some("A 10.96.0.100"),
+            2
+        ),
+        (
+            "data.prod.svc.cluster.local",
+            None,
+            RecordType::A,
+            Some("A 10.96.0.100"),
+            1
+        ),
+        (
+            "DATA.Prod.svc.cluster.local.",
+            Some("default"),
+            RecordType::A,
+            Some("A 10.96.0.100"),
+            1
+        ),
+        (
+            "_http._tcp.data.prod.svc.cluster.local",
+            None,
+            RecordType::Srv,
+            Some("SRV 80 data.prod.svc.cluster.local"),
+            1
+        ),
+        (
+            "_grpc._tcp.data.prod.svc.cluster.local",
+            None,
+            RecordType::Srv,
+            None,
+            1
+        ),
+        (
+            "ext",
+            Some("default"),
+            RecordType::A,
+            Some("CNAME db.example.com"),
+            1
+        ),
+        (
+            "10-244-1-5.default.pod.cluster.local",
+            None,
+            RecordType::A,
+            Some("A 10.244.1.5"),
+            1
+        ),
         ("example.com", Some("default"), RecordType::A, None, 4),
     ];
     for (query, from, ty, expected, tried) in cases {
@@ -337,18 +572,28 @@ fn dns_follows_the_search_path_and_record_kinds() {
             Record::Srv { port, target, .. } => alloc::format!("SRV {port} {target}"),
         });
         assert_eq!(first.as_deref(), expected, "{query} from {from:?}: {answer:?}");
-        assert_eq!(answer.attempts.len(), tried, "{query} from {from:?}: {:?}", answer.attempts);
+        assert_eq!(
+            answer.attempts.len(),
+            tried,
+            "{query} from {from:?}: {:?}",
+            answer.attempts
+        );
     }
     let outside = c.resolve("example.com", RecordType::A, Some("default"));
     assert!(matches!(outside.attempts.last(), Some(Attempt::Upstream { .. })));
-    assert_eq!(c.dns_search_path("shop"), ["shop.svc.cluster.local", "svc.cluster.local", "cluster.local"]);
+    assert_eq!(
+        c.dns_search_path("shop"),
+        ["shop.svc.cluster.local", "svc.cluster.local", "cluster.local"]
+    );
 }
 
 #[test]
 fn unmodelled_kinds_are_kept_and_reported() {
     let mut c = cluster();
     let report = c
-        .apply(alloc::vec![obj(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "b"}}))])
+        .apply(alloc::vec![obj(
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "b"}})
+        )])
         .unwrap();
     assert_eq!(report.warnings.len(), 1);
     assert!(report.warnings[0].message.contains("ConfigMap"));
@@ -358,9 +603,19 @@ fn unmodelled_kinds_are_kept_and_reported() {
 #[test]
 fn the_same_seed_gives_the_same_cluster() {
     let run = |seed: u64| {
-        let mut c = Cluster::new(ClusterConfig { seed, ..ClusterConfig::default() }).unwrap();
-        c.apply(alloc::vec![deployment("web", 5, "web"), service("web", json!({"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80}]}))])
-            .unwrap();
+        let mut c = Cluster::new(ClusterConfig {
+            seed,
+            ..ClusterConfig::default()
+        })
+        .unwrap();
+        c.apply(alloc::vec![
+            deployment("web", 5, "web"),
+            service(
+                "web",
+                json!({"type": "NodePort", "selector": {"app": "web"}, "ports": [{"port": 80}]})
+            )
+        ])
+        .unwrap();
         c.advance(3_000);
         let all: Vec<Value> = c.store.values().map(|(_, e)| e.object.to_value()).collect();
         serde_json::to_string(&all).unwrap()
@@ -372,8 +627,14 @@ fn the_same_seed_gives_the_same_cluster() {
 #[test]
 fn deleting_a_deployment_removes_its_pods_and_endpoints() {
     let mut c = cluster();
-    c.apply(alloc::vec![deployment("web", 2, "web"), service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 80}]}))])
-        .unwrap();
+    c.apply(alloc::vec![
+        deployment("web", 2, "web"),
+        service(
+            "web",
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+        )
+    ])
+    .unwrap();
     c.advance(2_000);
     c.delete(Kind::Deployment, None, "web").unwrap();
     assert!(c.list(Kind::ReplicaSet, None).is_empty());
@@ -381,9 +642,15 @@ fn deleting_a_deployment_removes_its_pods_and_endpoints() {
     c.advance(30_000);
     assert!(pods(&c, "default").is_empty());
     assert_eq!(ready_endpoints(&c, "default", "web"), 0);
-    assert!(matches!(c.delete(Kind::Service, None, "nope"), Err(ApplyError::NotFound(_))));
+    assert!(matches!(
+        c.delete(Kind::Service, None, "nope"),
+        Err(ApplyError::NotFound(_))
+    ));
     let slice = slices(&c, "default", "web")[0].metadata.name.clone();
-    assert!(matches!(c.delete(Kind::EndpointSlice, None, &slice), Err(ApplyError::Managed { .. })));
+    assert!(matches!(
+        c.delete(Kind::EndpointSlice, None, &slice),
+        Err(ApplyError::Managed { .. })
+    ));
 }
 
 #[test]
@@ -405,5 +672,9 @@ fn a_rollout_replaces_the_replicaset() {
         })
         .collect();
     assert_eq!(rs.len(), 2);
-    assert_eq!(rs.iter().filter(|(_, r)| *r == Some(0)).count(), 1, "old ReplicaSet scaled to zero");
+    assert_eq!(
+        rs.iter().filter(|(_, r)| *r == Some(0)).count(),
+        1,
+        "old ReplicaSet scaled to zero"
+    );
 }

@@ -16,12 +16,15 @@ use serde::Serialize;
 use super::services::managed_selector;
 use crate::cluster::{ChangeReport, Cluster, ObjectKey, Warning};
 use crate::endpoints::{
-    self, AddressType, ChurnReport, ChurnTotals, ContainerPort, ContainerPorts, DesiredEndpoint, EndpointChange,
-    EndpointKey, EndpointsWrite, LegacyPod, NodeFacts, ObjectSizeModel, PodInput, PodPorts, PortKey, Protocol,
-    ReconcileError, ServiceInfo, ServicePortSpec, ServiceSlices, SliceWrite, TargetPort, WriteCounts, WriteOp,
+    self, AddressType, ChurnReport, ChurnTotals, ContainerPort, ContainerPorts, DesiredEndpoint,
+    EndpointChange, EndpointKey, EndpointsWrite, LegacyPod, NodeFacts, ObjectSizeModel, PodInput, PodPorts,
+    PortKey, Protocol, ReconcileError, ServiceInfo, ServicePortSpec, ServiceSlices, SliceWrite, TargetPort,
+    WriteCounts, WriteOp,
 };
 use crate::error::ObjectRef;
-use crate::model::{self, IntOrString, Kind, Object, ObjectMeta, ObjectReference, OwnerReference, Pod, Service};
+use crate::model::{
+    self, IntOrString, Kind, Object, ObjectMeta, ObjectReference, OwnerReference, Pod, Service,
+};
 
 const CONTROLLER: &str = "endpointslice";
 
@@ -65,7 +68,11 @@ pub(crate) fn service_info(svc: &Service) -> ServiceInfo {
         })
         .collect();
     ServiceInfo {
-        namespace: svc.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
+        namespace: svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string()),
         name: svc.metadata.name.clone(),
         uid: svc.metadata.uid.clone().unwrap_or_default(),
         labels: svc.metadata.labels.clone(),
@@ -108,18 +115,34 @@ fn pod_ports(pod: &Pod) -> PodPorts {
     };
     PodPorts {
         containers: pod.spec.containers.iter().map(convert).collect(),
-        sidecars: pod.spec.init_containers.iter().filter(|c| c.restart_policy.as_deref() == Some("Always")).map(convert).collect(),
+        sidecars: pod
+            .spec
+            .init_containers
+            .iter()
+            .filter(|c| c.restart_policy.as_deref() == Some("Always"))
+            .map(convert)
+            .collect(),
     }
 }
 
 impl Cluster {
     fn pod_input(&self, pod: &Pod) -> PodInput {
-        let node = pod.spec.node_name.as_deref().and_then(|n| match self.get(Kind::Node, None, n) {
-            Some(Object::Node(node)) => Some(NodeFacts { zone: node.metadata.labels.get(super::nodes::ZONE_LABEL).cloned() }),
-            _ => None,
-        });
+        let node = pod
+            .spec
+            .node_name
+            .as_deref()
+            .and_then(|n| match self.get(Kind::Node, None, n) {
+                Some(Object::Node(node)) => Some(NodeFacts {
+                    zone: node.metadata.labels.get(super::nodes::ZONE_LABEL).cloned(),
+                }),
+                _ => None,
+            });
         PodInput {
-            namespace: pod.metadata.namespace.clone().unwrap_or_else(|| "default".to_string()),
+            namespace: pod
+                .metadata
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".to_string()),
             name: pod.metadata.name.clone(),
             uid: pod.metadata.uid.clone().unwrap_or_default(),
             phase: match pod.phase() {
@@ -140,8 +163,15 @@ impl Cluster {
     }
 
     /// The endpoints a pod contributes to a Service (none when it is not selected or skipped).
-    fn desired_for_pod(&self, svc: &Service, info: &ServiceInfo, ports: &[ServicePortSpec], pod: &Pod) -> Vec<DesiredEndpoint> {
-        let selected = managed_selector(svc).is_some_and(|sel| sel.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v)));
+    fn desired_for_pod(
+        &self,
+        svc: &Service,
+        info: &ServiceInfo,
+        ports: &[ServicePortSpec],
+        pod: &Pod,
+    ) -> Vec<DesiredEndpoint> {
+        let selected = managed_selector(svc)
+            .is_some_and(|sel| sel.iter().all(|(k, v)| pod.metadata.labels.get(k) == Some(v)));
         if !selected {
             return Vec::new();
         }
@@ -179,7 +209,11 @@ impl Cluster {
                 let before = state.slices.endpoint_count(AddressType::IPv4);
                 let writes = state.slices.delete_all();
                 self.write_slices(ns, None, &writes, report);
-                let ep = if before > 0 { EndpointsWrite::Delete { endpoints: before } } else { EndpointsWrite::None };
+                let ep = if before > 0 {
+                    EndpointsWrite::Delete { endpoints: before }
+                } else {
+                    EndpointsWrite::None
+                };
                 self.account(ns, name, true, &writes, ep, &mut state, report);
             }
             return;
@@ -192,7 +226,12 @@ impl Cluster {
             let Object::Pod(pod) = &entry.object else { continue };
             let eps = self.desired_for_pod(&svc, &info, &ports, pod);
             if !eps.is_empty() {
-                contributions.insert(pod.metadata.name.clone(), eps.iter().map(|d| (d.address_type, d.endpoint.key.clone())).collect());
+                contributions.insert(
+                    pod.metadata.name.clone(),
+                    eps.iter()
+                        .map(|d| (d.address_type, d.endpoint.key.clone()))
+                        .collect(),
+                );
             }
             desired.extend(eps);
         }
@@ -215,14 +254,25 @@ impl Cluster {
                 };
                 self.account(ns, name, true, &out.writes, ep, &mut state, report);
             }
-            Err(e) => report.warnings.push(Warning { object: ObjectKey::new(Kind::Service, ns, name).to_ref(), message: alloc::format!("{e}") }),
+            Err(e) => report.warnings.push(Warning {
+                object: ObjectKey::new(Kind::Service, ns, name).to_ref(),
+                message: alloc::format!("{e}"),
+            }),
         }
         self.endpoints.insert(key, state);
     }
 
-    fn sync_service_pods(&mut self, ns: &str, name: &str, changed: &alloc::collections::BTreeSet<String>, report: &mut ChangeReport) {
+    fn sync_service_pods(
+        &mut self,
+        ns: &str,
+        name: &str,
+        changed: &alloc::collections::BTreeSet<String>,
+        report: &mut ChangeReport,
+    ) {
         let key = (ns.to_string(), name.to_string());
-        let Some(svc) = self.managed_service(ns, name) else { return };
+        let Some(svc) = self.managed_service(ns, name) else {
+            return;
+        };
         if !self.endpoints.contains_key(&key) {
             return self.sync_service_full(ns, name, report);
         }
@@ -230,7 +280,9 @@ impl Cluster {
         let ports = service_ports(&svc);
         let mut changes = Vec::new();
         let mut new_contrib: Vec<(String, Vec<(AddressType, EndpointKey)>)> = Vec::new();
-        let Some(state) = self.endpoints.get(&key) else { return };
+        let Some(state) = self.endpoints.get(&key) else {
+            return;
+        };
         for pod_name in changed {
             let desired = match self.get(Kind::Pod, Some(ns), pod_name) {
                 Some(Object::Pod(p)) => self.desired_for_pod(&svc, &info, &ports, p),
@@ -238,24 +290,42 @@ impl Cluster {
             };
             let old = state.pods.get(pod_name).cloned().unwrap_or_default();
             for (family, k) in &old {
-                if !desired.iter().any(|d| d.address_type == *family && &d.endpoint.key == k) {
-                    changes.push(EndpointChange::Remove { address_type: *family, key: k.clone() });
+                if !desired
+                    .iter()
+                    .any(|d| d.address_type == *family && &d.endpoint.key == k)
+                {
+                    changes.push(EndpointChange::Remove {
+                        address_type: *family,
+                        key: k.clone(),
+                    });
                 }
             }
             for d in &desired {
-                let unchanged = state.slices.slice_of(d.address_type, &d.endpoint.key).is_some_and(|s| {
-                    PortKey::of(&s.ports) == PortKey::of(&d.ports) && s.endpoints.iter().any(|e| e == &d.endpoint)
-                });
+                let unchanged = state
+                    .slices
+                    .slice_of(d.address_type, &d.endpoint.key)
+                    .is_some_and(|s| {
+                        PortKey::of(&s.ports) == PortKey::of(&d.ports)
+                            && s.endpoints.iter().any(|e| e == &d.endpoint)
+                    });
                 if !unchanged {
                     changes.push(EndpointChange::Upsert(d.clone()));
                 }
             }
-            new_contrib.push((pod_name.clone(), desired.iter().map(|d| (d.address_type, d.endpoint.key.clone())).collect()));
+            new_contrib.push((
+                pod_name.clone(),
+                desired
+                    .iter()
+                    .map(|d| (d.address_type, d.endpoint.key.clone()))
+                    .collect(),
+            ));
         }
         if changes.is_empty() {
             return;
         }
-        let Some(mut state) = self.endpoints.remove(&key) else { return };
+        let Some(mut state) = self.endpoints.remove(&key) else {
+            return;
+        };
         let before = state.slices.endpoint_count(AddressType::IPv4);
         let mut rng = self.rng.fork("endpointslice").fork(name);
         self.rng.next_u64();
@@ -272,7 +342,11 @@ impl Cluster {
                 self.write_slices(ns, Some(&svc), &out.writes, report);
                 let after = state.slices.endpoint_count(AddressType::IPv4);
                 let _ = before;
-                let ep = if out.writes.is_empty() { EndpointsWrite::None } else { EndpointsWrite::Update { endpoints: after } };
+                let ep = if out.writes.is_empty() {
+                    EndpointsWrite::None
+                } else {
+                    EndpointsWrite::Update { endpoints: after }
+                };
                 self.account(ns, name, false, &out.writes, ep, &mut state, report);
                 self.endpoints.insert(key, state);
             }
@@ -282,7 +356,10 @@ impl Cluster {
             }
             Err(e) => {
                 self.endpoints.insert(key, state);
-                report.warnings.push(Warning { object: ObjectKey::new(Kind::Service, ns, name).to_ref(), message: alloc::format!("{e}") });
+                report.warnings.push(Warning {
+                    object: ObjectKey::new(Kind::Service, ns, name).to_ref(),
+                    message: alloc::format!("{e}"),
+                });
             }
         }
     }
@@ -309,18 +386,35 @@ impl Cluster {
                 WriteOp::Delete => counts.deletes += 1,
             }
         }
-        report.churn.push(ServiceChurn { service: ObjectKey::new(Kind::Service, ns, name).to_ref(), full_sync, writes: counts, churn });
+        report.churn.push(ServiceChurn {
+            service: ObjectKey::new(Kind::Service, ns, name).to_ref(),
+            full_sync,
+            writes: counts,
+            churn,
+        });
     }
 
     /// Writes the reconciler's output as EndpointSlice objects.
-    fn write_slices(&mut self, ns: &str, svc: Option<&Service>, writes: &[SliceWrite], report: &mut ChangeReport) {
+    fn write_slices(
+        &mut self,
+        ns: &str,
+        svc: Option<&Service>,
+        writes: &[SliceWrite],
+        report: &mut ChangeReport,
+    ) {
         for w in writes {
             let key = ObjectKey::new(Kind::EndpointSlice, ns, &w.slice.name);
             let reason = alloc::format!("{:?}", w.cause);
             match (w.op, svc) {
                 (WriteOp::Delete, _) | (_, None) => {
                     if self.store.remove(&key).is_some() {
-                        self.event(report, crate::cluster::Action::Deleted, &key, crate::cluster::Actor::Controller(CONTROLLER), Some(reason));
+                        self.event(
+                            report,
+                            crate::cluster::Action::Deleted,
+                            &key,
+                            crate::cluster::Actor::Controller(CONTROLLER),
+                            Some(reason),
+                        );
                     }
                 }
                 (_, Some(svc)) => {
@@ -333,7 +427,9 @@ impl Cluster {
 
     /// EndpointSlice churn totals of a Service since it was created.
     pub fn churn_totals(&self, namespace: &str, service: &str) -> Option<ChurnTotals> {
-        self.endpoints.get(&(namespace.to_string(), service.to_string())).map(|s| s.totals)
+        self.endpoints
+            .get(&(namespace.to_string(), service.to_string()))
+            .map(|s| s.totals)
     }
 
     /// The Service's legacy `v1.Endpoints` object as the Endpoints controller writes it
@@ -348,14 +444,21 @@ impl Cluster {
             .store
             .in_namespace(Kind::Pod, namespace)
             .filter_map(|(_, e)| match &e.object {
-                Object::Pod(p) if selector.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) => Some(LegacyPod {
-                    pod: self.pod_input(p),
-                    ports: endpoints::resolve_ports(&ports, &pod_ports(p)).ports,
-                }),
+                Object::Pod(p) if selector.iter().all(|(k, v)| p.metadata.labels.get(k) == Some(v)) => {
+                    Some(LegacyPod {
+                        pod: self.pod_input(p),
+                        ports: endpoints::resolve_ports(&ports, &pod_ports(p)).ports,
+                    })
+                }
                 _ => None,
             })
             .collect();
-        let input = endpoints::LegacyInput { service: &info, has_service_ports: !ports.is_empty(), family: Some(AddressType::IPv4), pods: &pods };
+        let input = endpoints::LegacyInput {
+            service: &info,
+            has_service_ports: !ports.is_empty(),
+            family: Some(AddressType::IPv4),
+            pods: &pods,
+        };
         let legacy = endpoints::build_endpoints(&input).ok()?;
         let address = |a: &endpoints::EndpointAddress| model::EndpointAddress {
             ip: a.ip.clone(),
@@ -382,7 +485,17 @@ impl Cluster {
                 .map(|s| model::EndpointSubset {
                     addresses: s.addresses.iter().map(address).collect(),
                     not_ready_addresses: s.not_ready_addresses.iter().map(address).collect(),
-                    ports: s.ports.iter().map(slice_port).map(|p| model::EndpointPort { name: p.name, port: p.port.unwrap_or(0), protocol: p.protocol, app_protocol: p.app_protocol }).collect(),
+                    ports: s
+                        .ports
+                        .iter()
+                        .map(slice_port)
+                        .map(|p| model::EndpointPort {
+                            name: p.name,
+                            port: p.port.unwrap_or(0),
+                            protocol: p.protocol,
+                            app_protocol: p.app_protocol,
+                        })
+                        .collect(),
                 })
                 .collect(),
         })
@@ -393,12 +506,14 @@ fn slice_port(p: &endpoints::PortSpec) -> model::EndpointSlicePort {
     model::EndpointSlicePort {
         name: Some(p.name.clone()),
         port: Some(i64::from(p.port)),
-        protocol: Some(match p.protocol {
-            Protocol::Tcp => "TCP",
-            Protocol::Udp => "UDP",
-            Protocol::Sctp => "SCTP",
-        }
-        .to_string()),
+        protocol: Some(
+            match p.protocol {
+                Protocol::Tcp => "TCP",
+                Protocol::Udp => "UDP",
+                Protocol::Sctp => "SCTP",
+            }
+            .to_string(),
+        ),
         app_protocol: p.app_protocol.clone(),
     }
 }

@@ -18,7 +18,12 @@ use crate::model::{Kind, Object};
 
 impl Cluster {
     /// Enqueues the controllers an object written by the user concerns.
-    pub(crate) fn after_user_write(&mut self, key: &ObjectKey, old: Option<&Object>, report: &mut ChangeReport) {
+    pub(crate) fn after_user_write(
+        &mut self,
+        key: &ObjectKey,
+        old: Option<&Object>,
+        report: &mut ChangeReport,
+    ) {
         match key.kind {
             Kind::Deployment => {
                 self.work.deployments.insert(key.clone());

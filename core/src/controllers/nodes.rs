@@ -31,7 +31,14 @@ pub struct NodeIpam {
 
 impl NodeIpam {
     pub fn new(node_cidr: Ipv4Cidr, pod_cidr: Ipv4Cidr, pod_prefix: u8) -> Self {
-        NodeIpam { node_cidr, pod_cidr, pod_prefix, used_ips: BTreeSet::new(), used_subnets: BTreeSet::new(), pod_ips: BTreeMap::new() }
+        NodeIpam {
+            node_cidr,
+            pod_cidr,
+            pod_prefix,
+            used_ips: BTreeSet::new(),
+            used_subnets: BTreeSet::new(),
+            pod_ips: BTreeMap::new(),
+        }
     }
 
     /// The lowest free pod IP on a node's pod CIDR (`.2` upwards: `.1` is the node's bridge).
@@ -66,7 +73,9 @@ pub struct NodePlan {
 
 impl NodePlan {
     pub fn new(current: &NodeIpam) -> Self {
-        NodePlan { ipam: current.clone() }
+        NodePlan {
+            ipam: current.clone(),
+        }
     }
 
     /// Gives a node without an `InternalIP` or `podCIDR` the next free ones; checks given ones.
@@ -82,7 +91,10 @@ impl NodePlan {
                 }),
             };
             match ip {
-                Some(ip) => node.status.addresses.push(NodeAddress { type_: "InternalIP".to_string(), address: ip }),
+                Some(ip) => node.status.addresses.push(NodeAddress {
+                    type_: "InternalIP".to_string(),
+                    address: ip,
+                }),
                 None => errs.push(FieldError::invalid(
                     FieldPath::new("status.addresses"),
                     ipam.node_cidr,
@@ -90,7 +102,11 @@ impl NodePlan {
                 )),
             }
         } else if old.is_none() {
-            if let Some(off) = node.internal_ip().and_then(|ip| ip.parse().ok()).and_then(|ip| ipam.node_cidr.index_of(ip)) {
+            if let Some(off) = node
+                .internal_ip()
+                .and_then(|ip| ip.parse().ok())
+                .and_then(|ip| ipam.node_cidr.index_of(ip))
+            {
                 ipam.used_ips.insert(off);
             }
         }
@@ -101,7 +117,9 @@ impl NodePlan {
                     let total = 1u64 << (ipam.pod_prefix.saturating_sub(ipam.pod_cidr.prefix()));
                     next_free(&ipam.used_subnets, 1, total).and_then(|i| {
                         ipam.used_subnets.insert(i);
-                        ipam.pod_cidr.nth_subnet(ipam.pod_prefix, i).map(|c| c.to_string())
+                        ipam.pod_cidr
+                            .nth_subnet(ipam.pod_prefix, i)
+                            .map(|c| c.to_string())
                     })
                 }
             };
@@ -144,7 +162,11 @@ fn next_free(used: &BTreeSet<u64>, from: u64, below: u64) -> Option<u64> {
 }
 
 fn ready_condition() -> Condition {
-    Condition { type_: "Ready".to_string(), status: "True".to_string(), ..Default::default() }
+    Condition {
+        type_: "Ready".to_string(),
+        status: "True".to_string(),
+        ..Default::default()
+    }
 }
 
 /// The namespaces every cluster starts with.
@@ -154,12 +176,23 @@ impl Cluster {
     /// Creates the built-in namespaces and the default nodes.
     pub(crate) fn bootstrap(&mut self) {
         for ns in SYSTEM_NAMESPACES {
-            let mut meta = ObjectMeta { name: ns.to_string(), ..Default::default() };
-            meta.labels.insert("kubernetes.io/metadata.name".to_string(), ns.to_string());
+            let mut meta = ObjectMeta {
+                name: ns.to_string(),
+                ..Default::default()
+            };
+            meta.labels
+                .insert("kubernetes.io/metadata.name".to_string(), ns.to_string());
             meta.uid = Some(self.next_uid());
             meta.creation_timestamp = Some(crate::cluster::time::rfc3339(0));
             let key = ObjectKey::new(Kind::Namespace, "", ns);
-            self.store.insert(key, Entry { object: Object::Namespace(Namespace { metadata: meta }), origin: Origin::User, created_ms: 0 });
+            self.store.insert(
+                key,
+                Entry {
+                    object: Object::Namespace(Namespace { metadata: meta }),
+                    origin: Origin::User,
+                    created_ms: 0,
+                },
+            );
         }
         let mut plan = NodePlan::new(&self.node_ipam);
         for i in 0..self.config.default_nodes {
@@ -168,17 +201,30 @@ impl Cluster {
             node.metadata.name = name.clone();
             node.metadata.uid = Some(self.next_uid());
             node.metadata.creation_timestamp = Some(crate::cluster::time::rfc3339(0));
-            node.metadata.labels.insert("kubernetes.io/hostname".to_string(), name.clone());
-            node.metadata.labels.insert("kubernetes.io/os".to_string(), "linux".to_string());
+            node.metadata
+                .labels
+                .insert("kubernetes.io/hostname".to_string(), name.clone());
+            node.metadata
+                .labels
+                .insert("kubernetes.io/os".to_string(), "linux".to_string());
             let zone = [b'a', b'b', b'c'][(i % 3) as usize] as char;
-            node.metadata.labels.insert(ZONE_LABEL.to_string(), format!("zone-{zone}"));
+            node.metadata
+                .labels
+                .insert(ZONE_LABEL.to_string(), format!("zone-{zone}"));
             // The config was checked to have room for these nodes, so planning cannot fail.
             if plan.admit(&mut node, None).is_err() {
                 break;
             }
             // Default nodes belong to the user like applied ones: they can be deleted or replaced.
             let key = ObjectKey::new(Kind::Node, "", &name);
-            self.store.insert(key, Entry { object: Object::Node(node), origin: Origin::User, created_ms: 0 });
+            self.store.insert(
+                key,
+                Entry {
+                    object: Object::Node(node),
+                    origin: Origin::User,
+                    created_ms: 0,
+                },
+            );
         }
         plan.commit(&mut self.node_ipam);
     }
@@ -206,5 +252,39 @@ impl Cluster {
             self.remove_pod_now(&pod, crate::cluster::Actor::Controller("pod-gc"), report);
         }
         self.node_ipam.pod_ips.remove(&key.name);
+    }
+}
+
+/// A node as the playground shows it: what the scheduler and kube-proxy use.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NodeSummary {
+    pub name: String,
+    pub internal_ip: Option<String>,
+    pub pod_cidr: Option<String>,
+    pub zone: Option<String>,
+    pub pods: usize,
+}
+
+impl Cluster {
+    /// Every node, in name order, with its addresses and how many pods it runs.
+    pub fn node_summaries(&self) -> Vec<NodeSummary> {
+        self.store
+            .of_kind(Kind::Node)
+            .filter_map(|(_, e)| match &e.object {
+                Object::Node(n) => Some(NodeSummary {
+                    name: n.metadata.name.clone(),
+                    internal_ip: n.internal_ip().map(ToString::to_string),
+                    pod_cidr: n.spec.pod_cidr.clone(),
+                    zone: n.metadata.labels.get(ZONE_LABEL).cloned(),
+                    pods: self
+                        .node_ipam
+                        .pod_ips
+                        .get(&n.metadata.name)
+                        .map_or(0, |s| s.len()),
+                }),
+                _ => None,
+            })
+            .collect()
     }
 }

@@ -91,7 +91,10 @@ impl Cluster {
             None => self.pick_node(pod),
         };
         let Some(node_name) = node_name else {
-            let message = format!("0/{} nodes are available to schedule the pod", self.schedulable_nodes().len());
+            let message = format!(
+                "0/{} nodes are available to schedule the pod",
+                self.schedulable_nodes().len()
+            );
             self.update_pod(key, Actor::Controller(SCHEDULER), "unschedulable", report, |p| {
                 p.status.phase = Some("Pending".to_string());
                 p.status.reason = Some("Unschedulable".to_string());
@@ -111,7 +114,9 @@ impl Cluster {
             });
             return;
         };
-        let ip = Ipv4Cidr::parse(&pod_cidr).ok().and_then(|c| self.node_ipam.allocate_pod_ip(&node_name, &c));
+        let ip = Ipv4Cidr::parse(&pod_cidr)
+            .ok()
+            .and_then(|c| self.node_ipam.allocate_pod_ip(&node_name, &c));
         let Some(ip) = ip else {
             self.update_pod(key, Actor::Controller(KUBELET), "no pod IP left", report, |p| {
                 p.spec.node_name = Some(node_name.clone());
@@ -143,11 +148,19 @@ impl Cluster {
         let nodes = self.schedulable_nodes();
         let mut best: Option<(usize, &str)> = None;
         for n in nodes {
-            let fits = pod.spec.node_selector.iter().all(|(k, v)| n.metadata.labels.get(k) == Some(v));
+            let fits = pod
+                .spec
+                .node_selector
+                .iter()
+                .all(|(k, v)| n.metadata.labels.get(k) == Some(v));
             if !fits {
                 continue;
             }
-            let count = self.node_ipam.pod_ips.get(&n.metadata.name).map_or(0, |s| s.len());
+            let count = self
+                .node_ipam
+                .pod_ips
+                .get(&n.metadata.name)
+                .map_or(0, |s| s.len());
             if best.is_none_or(|(c, _)| count < c) {
                 best = Some((count, &n.metadata.name));
             }
@@ -161,12 +174,19 @@ impl Cluster {
             return;
         }
         let now = crate::cluster::time::rfc3339(self.now_ms);
-        self.update_pod(key, Actor::Controller(KUBELET), "containers started; readiness probe passed", report, |p| {
-            p.status.phase = Some("Running".to_string());
-            set_condition(p, "ContainersReady", true, &now);
-            set_condition(p, "Ready", true, &now);
-        });
-        self.wake_owner(key);
+        self.update_pod(
+            key,
+            Actor::Controller(KUBELET),
+            "containers started; readiness probe passed",
+            report,
+            |p| {
+                p.status.phase = Some("Running".to_string());
+                set_condition(p, "ContainersReady", true, &now);
+                set_condition(p, "Ready", true, &now);
+            },
+        );
+        // `update_pod` woke a StatefulSet owner; a ReplicaSet only counts pods, and a pod
+        // becoming Ready does not change its count.
     }
 
     /// Starts graceful termination: the pod gets a `deletionTimestamp` and leaves after its
@@ -202,9 +222,14 @@ impl Cluster {
     /// Removes a pod from the store and frees its IP.
     pub(crate) fn remove_pod_now(&mut self, key: &ObjectKey, by: Actor, report: &mut ChangeReport) {
         let owner = self.owner_of(key);
-        let Some(entry) = self.store.remove(key) else { return };
+        let Some(entry) = self.store.remove(key) else {
+            return;
+        };
         let Object::Pod(pod) = entry.object else { return };
-        if let (Some(node), Some(ip)) = (&pod.spec.node_name, pod.status.pod_ip.as_deref().and_then(|i| i.parse().ok())) {
+        if let (Some(node), Some(ip)) = (
+            &pod.spec.node_name,
+            pod.status.pod_ip.as_deref().and_then(|i| i.parse().ok()),
+        ) {
             let cidr = self.get(Kind::Node, None, node).and_then(|o| match o {
                 Object::Node(n) => n.spec.pod_cidr.as_deref().and_then(|c| Ipv4Cidr::parse(c).ok()),
                 _ => None,
@@ -221,7 +246,12 @@ impl Cluster {
     }
 
     /// Applies a [`PodAction`] to a pod.
-    pub fn pod_action(&mut self, namespace: &str, name: &str, action: PodAction) -> Result<ChangeReport, ApplyError> {
+    pub fn pod_action(
+        &mut self,
+        namespace: &str,
+        name: &str,
+        action: PodAction,
+    ) -> Result<ChangeReport, ApplyError> {
         let key = ObjectKey::new(Kind::Pod, namespace, name);
         if self.pod(&key).is_none() {
             return Err(ApplyError::NotFound(key.to_ref()));
@@ -229,22 +259,32 @@ impl Cluster {
         let mut report = ChangeReport::default();
         let now = crate::cluster::time::rfc3339(self.now_ms);
         match action {
-            PodAction::MakeNotReady => self.update_pod(&key, Actor::User, "readiness probe failing", &mut report, |p| {
-                if p.phase() == "Running" {
-                    set_condition(p, "Ready", false, &now);
-                }
-            }),
-            PodAction::MakeReady => self.update_pod(&key, Actor::User, "readiness probe passing", &mut report, |p| {
-                if p.phase() == "Running" && !p.is_terminating() {
-                    set_condition(p, "Ready", true, &now);
-                }
-            }),
+            PodAction::MakeNotReady => {
+                self.update_pod(&key, Actor::User, "readiness probe failing", &mut report, |p| {
+                    if p.phase() == "Running" {
+                        set_condition(p, "Ready", false, &now);
+                    }
+                })
+            }
+            PodAction::MakeReady => {
+                self.update_pod(&key, Actor::User, "readiness probe passing", &mut report, |p| {
+                    if p.phase() == "Running" && !p.is_terminating() {
+                        set_condition(p, "Ready", true, &now);
+                    }
+                })
+            }
             PodAction::Fail => {
-                self.update_pod(&key, Actor::User, "container exited with an error", &mut report, |p| {
-                    p.status.phase = Some("Failed".to_string());
-                    set_condition(p, "Ready", false, &now);
-                    set_condition(p, "ContainersReady", false, &now);
-                });
+                self.update_pod(
+                    &key,
+                    Actor::User,
+                    "container exited with an error",
+                    &mut report,
+                    |p| {
+                        p.status.phase = Some("Failed".to_string());
+                        set_condition(p, "Ready", false, &now);
+                        set_condition(p, "ContainersReady", false, &now);
+                    },
+                );
                 self.wake_owner(&key);
             }
             PodAction::Delete => self.terminate_pod(&key, Actor::User, &mut report),
@@ -256,7 +296,11 @@ impl Cluster {
     /// The controller object (ReplicaSet or StatefulSet) a pod belongs to.
     pub(crate) fn owner_of(&self, pod: &ObjectKey) -> Option<ObjectKey> {
         let p = self.pod(pod)?;
-        let r = p.metadata.owner_references.iter().find(|r| r.controller == Some(true))?;
+        let r = p
+            .metadata
+            .owner_references
+            .iter()
+            .find(|r| r.controller == Some(true))?;
         let kind = Kind::parse(&r.kind)?;
         Some(ObjectKey::new(kind, &pod.namespace, &r.name))
     }

@@ -8,7 +8,9 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::cluster::{Actor, ChangeReport, Cluster, Entry, ObjectKey};
-use crate::model::{Kind, Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetSpec};
+use crate::model::{
+    Kind, Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetSpec,
+};
 
 const DEPLOYMENT: &str = "deployment";
 const REPLICASET: &str = "replicaset";
@@ -32,7 +34,10 @@ pub(crate) fn fnv32a(data: &[u8]) -> u32 {
 pub fn pod_template_hash(template: &PodTemplateSpec) -> String {
     let json = serde_json::to_vec(template).unwrap_or_default();
     let digits = format!("{}", fnv32a(&json));
-    digits.bytes().map(|b| SAFE_ALPHABET[usize::from(b) % SAFE_ALPHABET.len()] as char).collect()
+    digits
+        .bytes()
+        .map(|b| SAFE_ALPHABET[usize::from(b) % SAFE_ALPHABET.len()] as char)
+        .collect()
 }
 
 fn owner_ref(kind: Kind, name: &str, uid: &str) -> OwnerReference {
@@ -59,22 +64,39 @@ impl Cluster {
     }
 
     pub(crate) fn sync_deployment(&mut self, key: &ObjectKey, report: &mut ChangeReport) {
-        let Some(Entry { object: Object::Deployment(d), .. }) = self.store.get(key) else { return };
+        let Some(Entry {
+            object: Object::Deployment(d),
+            ..
+        }) = self.store.get(key)
+        else {
+            return;
+        };
         let d = d.clone();
         let uid = d.metadata.uid.clone().unwrap_or_default();
         let hash = pod_template_hash(&d.spec.template);
         let current_name = format!("{}-{}", d.metadata.name, hash);
         let replicas = d.spec.replicas.unwrap_or(1).max(0);
-        let owned: Vec<ObjectKey> = self.store.owned_by(&uid).filter(|k| k.kind == Kind::ReplicaSet).cloned().collect();
+        let owned: Vec<ObjectKey> = self
+            .store
+            .owned_by(&uid)
+            .filter(|k| k.kind == Kind::ReplicaSet)
+            .cloned()
+            .collect();
         for rs_key in owned {
             if rs_key.name != current_name {
                 self.scale_replica_set(&rs_key, 0, report);
             }
         }
         let mut template = d.spec.template.clone();
-        template.metadata.labels.insert("pod-template-hash".to_string(), hash.clone());
+        template
+            .metadata
+            .labels
+            .insert("pod-template-hash".to_string(), hash.clone());
         let mut selector = d.spec.selector.clone().unwrap_or_default();
-        selector.match_labels.get_or_insert_with(Default::default).insert("pod-template-hash".to_string(), hash.clone());
+        selector
+            .match_labels
+            .get_or_insert_with(Default::default)
+            .insert("pod-template-hash".to_string(), hash.clone());
         let rs_key = ObjectKey::new(Kind::ReplicaSet, &key.namespace, &current_name);
         let mut meta = match self.store.get(&rs_key) {
             Some(e) => e.object.metadata().clone(),
@@ -97,24 +119,42 @@ impl Cluster {
                 min_ready_seconds: d.spec.min_ready_seconds,
             },
         };
-        self.put_derived(Object::ReplicaSet(rs), DEPLOYMENT, Some(format!("replicas: {replicas}")), report);
+        self.put_derived(
+            Object::ReplicaSet(rs),
+            DEPLOYMENT,
+            Some(format!("replicas: {replicas}")),
+            report,
+        );
         self.work.replica_sets.insert(rs_key);
     }
 
     fn scale_replica_set(&mut self, key: &ObjectKey, replicas: i64, report: &mut ChangeReport) {
-        let Some(Entry { object: Object::ReplicaSet(rs), .. }) = self.store.get(key) else { return };
+        let Some(Entry {
+            object: Object::ReplicaSet(rs),
+            ..
+        }) = self.store.get(key)
+        else {
+            return;
+        };
         if rs.spec.replicas == Some(replicas) {
             return;
         }
         let mut rs = rs.clone();
         rs.spec.replicas = Some(replicas);
-        self.put_derived(Object::ReplicaSet(rs), DEPLOYMENT, Some(format!("scaled to {replicas}")), report);
+        self.put_derived(
+            Object::ReplicaSet(rs),
+            DEPLOYMENT,
+            Some(format!("scaled to {replicas}")),
+            report,
+        );
         self.work.replica_sets.insert(key.clone());
     }
 
     pub(crate) fn sync_replica_set(&mut self, key: &ObjectKey, report: &mut ChangeReport) {
         let Some(entry) = self.store.get(key) else { return };
-        let Object::ReplicaSet(rs) = &entry.object else { return };
+        let Object::ReplicaSet(rs) = &entry.object else {
+            return;
+        };
         let rs = rs.clone();
         let by = REPLICASET;
         let uid = rs.metadata.uid.clone().unwrap_or_default();
@@ -127,7 +167,14 @@ impl Cluster {
             .collect();
         if active.len() < want {
             for _ in active.len()..want {
-                let name = format!("{}-{}", rs.metadata.name, self.name_suffix(5));
+                // Like generateName: a suffix that collides with an existing pod is drawn again.
+                let mut name = format!("{}-{}", rs.metadata.name, self.name_suffix(5));
+                while self
+                    .store
+                    .contains(&ObjectKey::new(Kind::Pod, &key.namespace, &name))
+                {
+                    name = format!("{}-{}", rs.metadata.name, self.name_suffix(5));
+                }
                 let mut pod = Pod {
                     metadata: rs.spec.template.metadata.clone(),
                     spec: rs.spec.template.spec.clone(),
@@ -137,10 +184,16 @@ impl Cluster {
                 pod.metadata.namespace = Some(key.namespace.clone());
                 pod.metadata.uid = Some(self.next_uid());
                 pod.metadata.creation_timestamp = Some(crate::cluster::time::rfc3339(self.now_ms));
-                pod.metadata.owner_references = alloc::vec![owner_ref(Kind::ReplicaSet, &rs.metadata.name, &uid)];
+                pod.metadata.owner_references =
+                    alloc::vec![owner_ref(Kind::ReplicaSet, &rs.metadata.name, &uid)];
                 pod.status.phase = Some("Pending".to_string());
                 let pod_key = ObjectKey::new(Kind::Pod, &key.namespace, &name);
-                self.put_derived(Object::Pod(pod), by, Some(format!("{} wants {want} replicas", rs.metadata.name)), report);
+                self.put_derived(
+                    Object::Pod(pod),
+                    by,
+                    Some(format!("{} wants {want} replicas", rs.metadata.name)),
+                    report,
+                );
                 self.pod_changed(&key.namespace, &name, None);
                 self.start_pod(&pod_key, report);
             }

@@ -34,18 +34,23 @@ pub fn managed_selector(svc: &Service) -> Option<&StringMap> {
 impl ServiceIndex {
     pub fn upsert(&mut self, namespace: &str, name: &str, selector: Option<&StringMap>) {
         self.remove(namespace, name);
-        let Some(selector) = selector.filter(|s| !s.is_empty()) else { return };
+        let Some(selector) = selector.filter(|s| !s.is_empty()) else {
+            return;
+        };
         if let Some((k, v)) = selector.iter().next() {
             self.by_anchor
                 .entry((namespace.to_string(), k.clone(), v.clone()))
                 .or_default()
                 .insert(name.to_string());
         }
-        self.selectors.insert((namespace.to_string(), name.to_string()), selector.clone());
+        self.selectors
+            .insert((namespace.to_string(), name.to_string()), selector.clone());
     }
 
     pub fn remove(&mut self, namespace: &str, name: &str) {
-        let Some(selector) = self.selectors.remove(&(namespace.to_string(), name.to_string())) else { return };
+        let Some(selector) = self.selectors.remove(&(namespace.to_string(), name.to_string())) else {
+            return;
+        };
         if let Some((k, v)) = selector.iter().next() {
             let anchor = (namespace.to_string(), k.clone(), v.clone());
             if let Some(set) = self.by_anchor.get_mut(&anchor) {
@@ -62,7 +67,9 @@ impl ServiceIndex {
         let mut out = BTreeSet::new();
         for (k, v) in labels {
             let anchor = (namespace.to_string(), k.clone(), v.clone());
-            let Some(names) = self.by_anchor.get(&anchor) else { continue };
+            let Some(names) = self.by_anchor.get(&anchor) else {
+                continue;
+            };
             for name in names {
                 let selected = self
                     .selectors
@@ -107,7 +114,11 @@ impl Cluster {
             services.extend(self.service_index.services_for(namespace, &p.metadata.labels));
         }
         for svc in services {
-            self.work.service_pods.entry((namespace.to_string(), svc)).or_default().insert(pod.to_string());
+            self.work
+                .service_pods
+                .entry((namespace.to_string(), svc))
+                .or_default()
+                .insert(pod.to_string());
         }
     }
 
@@ -117,8 +128,11 @@ impl Cluster {
             Some(Object::Service(s)) => managed_selector(s).cloned(),
             _ => None,
         };
-        self.service_index.upsert(&key.namespace, &key.name, selector.as_ref());
-        self.work.services_full.insert((key.namespace.clone(), key.name.clone()));
+        self.service_index
+            .upsert(&key.namespace, &key.name, selector.as_ref());
+        self.work
+            .services_full
+            .insert((key.namespace.clone(), key.name.clone()));
     }
 
     /// A Service was deleted: free its addresses and remove what the controllers made for it.
@@ -132,7 +146,11 @@ impl Cluster {
                 self.node_ports.release(np);
             }
         }
-        if let Some(hc) = svc.spec.health_check_node_port.and_then(|n| u16::try_from(n).ok()) {
+        if let Some(hc) = svc
+            .spec
+            .health_check_node_port
+            .and_then(|n| u16::try_from(n).ok())
+        {
             self.node_ports.release(hc);
         }
         for ing in svc.status.load_balancer.iter().flat_map(|l| &l.ingress) {
@@ -140,7 +158,9 @@ impl Cluster {
                 self.lb_pool.release(ip);
             }
         }
-        self.work.services_full.insert((key.namespace.clone(), key.name.clone()));
+        self.work
+            .services_full
+            .insert((key.namespace.clone(), key.name.clone()));
         let _ = report;
     }
 }

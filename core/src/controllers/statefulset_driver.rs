@@ -40,7 +40,10 @@ fn set_spec(sts: &StatefulSet, current: &str, update: &str) -> SetSpec {
         Some("OnDelete") => UpdateStrategy::OnDelete,
         _ => {
             let ru = s.update_strategy.as_ref().and_then(|u| u.rolling_update.as_ref());
-            let partition = ru.and_then(|r| r.partition).and_then(|p| u32::try_from(p).ok()).unwrap_or(0);
+            let partition = ru
+                .and_then(|r| r.partition)
+                .and_then(|p| u32::try_from(p).ok())
+                .unwrap_or(0);
             let max_unavailable = match ru.and_then(|r| r.max_unavailable.as_ref()) {
                 Some(IntOrString::Int(n)) => u32::try_from(*n).unwrap_or(1).max(1),
                 Some(IntOrString::String(p)) => {
@@ -50,23 +53,37 @@ fn set_spec(sts: &StatefulSet, current: &str, update: &str) -> SetSpec {
                 }
                 None => 1,
             };
-            UpdateStrategy::RollingUpdate { partition, max_unavailable }
+            UpdateStrategy::RollingUpdate {
+                partition,
+                max_unavailable,
+            }
         }
     };
     SetSpec {
         name: sts.metadata.name.clone(),
         replicas,
-        start_ordinal: s.ordinals.as_ref().and_then(|o| u32::try_from(o.start).ok()).unwrap_or(0),
+        start_ordinal: s
+            .ordinals
+            .as_ref()
+            .and_then(|o| u32::try_from(o.start).ok())
+            .unwrap_or(0),
         pod_management: match s.pod_management_policy.as_deref() {
             Some("Parallel") => PodManagementPolicy::Parallel,
             _ => PodManagementPolicy::OrderedReady,
         },
         update: update_strategy,
-        min_ready_seconds: s.min_ready_seconds.and_then(|m| u32::try_from(m).ok()).unwrap_or(0),
+        min_ready_seconds: s
+            .min_ready_seconds
+            .and_then(|m| u32::try_from(m).ok())
+            .unwrap_or(0),
         current_revision: current.to_string(),
         update_revision: update.to_string(),
         service_name: s.service_name.clone().filter(|n| !n.is_empty()),
-        claim_templates: s.volume_claim_templates.iter().map(|t| t.metadata.name.clone()).collect(),
+        claim_templates: s
+            .volume_claim_templates
+            .iter()
+            .map(|t| t.metadata.name.clone())
+            .collect(),
     }
 }
 
@@ -79,29 +96,51 @@ impl Cluster {
         let uid = sts.metadata.uid.clone().unwrap_or_default();
         let update_rev = format!("{}-{}", sts.metadata.name, pod_template_hash(&sts.spec.template));
         let memory = self.stateful_sets.entry(key.clone()).or_default();
-        let (current_rev, current_template) =
-            memory.current.get_or_insert_with(|| (update_rev.clone(), sts.spec.template.clone())).clone();
+        let (current_rev, current_template) = memory
+            .current
+            .get_or_insert_with(|| (update_rev.clone(), sts.spec.template.clone()))
+            .clone();
         let now = self.now_ms;
         let owned = self.pods_owned_by(&uid);
         let mut views = Vec::new();
         let mut seen_ready = Vec::new();
         for (_, p) in &owned {
-            let Some(ordinal) = statefulset::pod_ordinal(&sts.metadata.name, &p.metadata.name) else { continue };
+            let Some(ordinal) = statefulset::pod_ordinal(&sts.metadata.name, &p.metadata.name) else {
+                continue;
+            };
             let ready = p.is_ready();
             // Keyed by uid: a replacement pod with the same name starts its own clock.
             let uid = p.metadata.uid.clone().unwrap_or_default();
             if ready {
                 seen_ready.push(uid.clone());
             }
-            views.push((ordinal, uid, p.metadata.labels.get(statefulset::REVISION_LABEL).cloned(), phase(p), ready, p.is_terminating()));
+            views.push((
+                ordinal,
+                uid,
+                p.metadata.labels.get(statefulset::REVISION_LABEL).cloned(),
+                phase(p),
+                ready,
+                p.is_terminating(),
+            ));
         }
         let memory = self.stateful_sets.entry(key.clone()).or_default();
         memory.ready_since.retain(|name, _| seen_ready.contains(name));
         let pods: Vec<PodView> = views
             .into_iter()
             .map(|(ordinal, name, rev, phase, ready, terminating)| {
-                let ready_since_ms = if ready { Some(*memory.ready_since.entry(name).or_insert(now)) } else { None };
-                PodView { ordinal, revision: rev.unwrap_or_default(), phase, ready, ready_since_ms, terminating }
+                let ready_since_ms = if ready {
+                    Some(*memory.ready_since.entry(name).or_insert(now))
+                } else {
+                    None
+                };
+                PodView {
+                    ordinal,
+                    revision: rev.unwrap_or_default(),
+                    phase,
+                    ready,
+                    ready_since_ms,
+                    terminating,
+                }
             })
             .collect();
         let spec = set_spec(&sts, &current_rev, &update_rev);
@@ -112,7 +151,10 @@ impl Cluster {
         let result = match statefulset::step(&spec, &pods, now) {
             Ok(r) => r,
             Err(e) => {
-                report.warnings.push(Warning { object: key.to_ref(), message: format!("{e}") });
+                report.warnings.push(Warning {
+                    object: key.to_ref(),
+                    message: format!("{e}"),
+                });
                 return;
             }
         };
@@ -121,9 +163,25 @@ impl Cluster {
         }
         for action in result.actions {
             match action {
-                Action::Create { name, revision, hostname, subdomain, labels, ordinal, .. } => {
-                    let template = if revision == update_rev { &sts.spec.template } else { &current_template };
-                    let mut pod = Pod { metadata: template.metadata.clone(), spec: template.spec.clone(), status: Default::default() };
+                Action::Create {
+                    name,
+                    revision,
+                    hostname,
+                    subdomain,
+                    labels,
+                    ordinal,
+                    ..
+                } => {
+                    let template = if revision == update_rev {
+                        &sts.spec.template
+                    } else {
+                        &current_template
+                    };
+                    let mut pod = Pod {
+                        metadata: template.metadata.clone(),
+                        spec: template.spec.clone(),
+                        status: Default::default(),
+                    };
                     pod.metadata.name = name.clone();
                     pod.metadata.namespace = Some(key.namespace.clone());
                     pod.metadata.labels.extend(labels);
@@ -156,10 +214,15 @@ impl Cluster {
     /// A StatefulSet's pods and the reasons its controller is waiting, for the inspector.
     pub fn stateful_set_status(&self, namespace: &str, name: &str) -> Option<statefulset::StepResult> {
         let key = ObjectKey::new(Kind::StatefulSet, namespace, name);
-        let Some(Object::StatefulSet(sts)) = self.store.get(&key).map(|e| &e.object) else { return None };
+        let Some(Object::StatefulSet(sts)) = self.store.get(&key).map(|e| &e.object) else {
+            return None;
+        };
         let update_rev = format!("{}-{}", sts.metadata.name, pod_template_hash(&sts.spec.template));
         let memory = self.stateful_sets.get(&key);
-        let current = memory.and_then(|m| m.current.as_ref()).map(|c| c.0.clone()).unwrap_or_else(|| update_rev.clone());
+        let current = memory
+            .and_then(|m| m.current.as_ref())
+            .map(|c| c.0.clone())
+            .unwrap_or_else(|| update_rev.clone());
         let uid = sts.metadata.uid.clone().unwrap_or_default();
         let pods: Vec<PodView> = self
             .pods_owned_by(&uid)
@@ -168,10 +231,19 @@ impl Cluster {
                 let ordinal = statefulset::pod_ordinal(&sts.metadata.name, &p.metadata.name)?;
                 Some(PodView {
                     ordinal,
-                    revision: p.metadata.labels.get(statefulset::REVISION_LABEL).cloned().unwrap_or_default(),
+                    revision: p
+                        .metadata
+                        .labels
+                        .get(statefulset::REVISION_LABEL)
+                        .cloned()
+                        .unwrap_or_default(),
                     phase: phase(p),
                     ready: p.is_ready(),
-                    ready_since_ms: memory.and_then(|m| m.ready_since.get(p.metadata.uid.as_deref().unwrap_or_default()).copied()),
+                    ready_since_ms: memory.and_then(|m| {
+                        m.ready_since
+                            .get(p.metadata.uid.as_deref().unwrap_or_default())
+                            .copied()
+                    }),
                     terminating: p.is_terminating(),
                 })
             })

@@ -181,6 +181,7 @@ pub(crate) fn place_remaining(
         let mut target = match fitted {
             Some(slice) => Working::existing(slice, WriteCause::BestFit, 0, 0),
             None => {
+                // A new slice takes the ports (in resolved order) of the first endpoint placed.
                 let ports = next.as_slice().first().map(|d| d.ports.as_slice()).unwrap_or(&[]);
                 Working::existing(ctx.new_slice(ports), WriteCause::NewSlice, 0, 0)
             }

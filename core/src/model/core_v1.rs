@@ -55,7 +55,11 @@ pub struct NodeAddress {
 impl Node {
     /// The node's `InternalIP`, as kube-proxy and the trace use it.
     pub fn internal_ip(&self) -> Option<&str> {
-        self.status.addresses.iter().find(|a| a.type_ == "InternalIP").map(|a| a.address.as_str())
+        self.status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.as_str())
     }
 }
 
@@ -161,7 +165,10 @@ impl PodSpec {
 impl Pod {
     /// True when the `Ready` condition is `True`.
     pub fn is_ready(&self) -> bool {
-        self.status.conditions.iter().any(|c| c.type_ == "Ready" && c.status == "True")
+        self.status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Ready" && c.status == "True")
     }
     pub fn phase(&self) -> &str {
         self.status.phase.as_deref().unwrap_or("Pending")
@@ -327,7 +334,11 @@ impl Service {
     /// The declared type; an unknown string is a validation error reported elsewhere, and is
     /// treated as the default here.
     pub fn service_type(&self) -> ServiceType {
-        self.spec.type_.as_deref().and_then(ServiceType::parse).unwrap_or(ServiceType::ClusterIP)
+        self.spec
+            .type_
+            .as_deref()
+            .and_then(ServiceType::parse)
+            .unwrap_or(ServiceType::ClusterIP)
     }
     /// `clusterIP: None`.
     pub fn is_headless(&self) -> bool {

@@ -106,7 +106,9 @@ impl<'de> Deserialize<'de> for IntOrString {
                 Ok(IntOrString::Int(v))
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-                i64::try_from(v).map(IntOrString::Int).map_err(|_| E::custom("integer out of range"))
+                i64::try_from(v)
+                    .map(IntOrString::Int)
+                    .map_err(|_| E::custom("integer out of range"))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
                 Ok(IntOrString::String(String::from(v)))

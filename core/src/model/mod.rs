@@ -134,13 +134,18 @@ impl Kind {
     pub fn accepts_api_version(self, v: &str) -> bool {
         v == self.api_version()
             || match self {
-                Kind::GatewayClass | Kind::Gateway | Kind::HttpRoute => v == "gateway.networking.k8s.io/v1beta1",
+                Kind::GatewayClass | Kind::Gateway | Kind::HttpRoute => {
+                    v == "gateway.networking.k8s.io/v1beta1"
+                }
                 _ => false,
             }
     }
 
     pub fn is_namespaced(self) -> bool {
-        !matches!(self, Kind::Namespace | Kind::Node | Kind::IngressClass | Kind::GatewayClass)
+        !matches!(
+            self,
+            Kind::Namespace | Kind::Node | Kind::IngressClass | Kind::GatewayClass
+        )
     }
 }
 
@@ -260,7 +265,13 @@ impl Object {
         if !namespaced {
             return None;
         }
-        Some(self.metadata().namespace.as_deref().filter(|s| !s.is_empty()).unwrap_or("default"))
+        Some(
+            self.metadata()
+                .namespace
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or("default"),
+        )
     }
 
     pub fn object_ref(&self) -> ObjectRef {
@@ -276,9 +287,16 @@ impl Object {
     pub fn from_value(value: Value) -> Result<Object, ObjectError> {
         let header = Header::read(&value);
         let object = header.object_ref();
-        let fail = |errors: Vec<FieldError>| ObjectError { object: object.clone(), index: None, errors };
+        let fail = |errors: Vec<FieldError>| ObjectError {
+            object: object.clone(),
+            index: None,
+            errors,
+        };
         let Some(kind_str) = header.kind.as_deref() else {
-            return Err(fail(alloc::vec![FieldError::required(FieldPath::new("kind"), "every object needs a kind")]));
+            return Err(fail(alloc::vec![FieldError::required(
+                FieldPath::new("kind"),
+                "every object needs a kind"
+            )]));
         };
         let Some(api_version) = header.api_version.as_deref() else {
             return Err(fail(alloc::vec![FieldError::required(
@@ -330,7 +348,11 @@ impl Object {
             Object::Other(o) => return o.raw.clone(),
             other => {
                 let kind = other.kind().unwrap_or(Kind::Namespace);
-                (kind.api_version(), kind.as_str(), each_kind!(other, o => encode(o)))
+                (
+                    kind.api_version(),
+                    kind.as_str(),
+                    each_kind!(other, o => encode(o)),
+                )
             }
         };
         let mut map = match body {
@@ -380,7 +402,12 @@ impl Header {
         let namespaced = Kind::parse(&kind).is_none_or(Kind::is_namespaced);
         ObjectRef {
             namespace: if namespaced {
-                Some(self.namespace.clone().filter(|n| !n.is_empty()).unwrap_or_else(|| "default".to_string()))
+                Some(
+                    self.namespace
+                        .clone()
+                        .filter(|n| !n.is_empty())
+                        .unwrap_or_else(|| "default".to_string()),
+                )
             } else {
                 None
             },

@@ -76,21 +76,29 @@ fn shapes_carry_the_values_of_the_manifest() {
         "metadata": {"name": "s", "namespace": "shop"},
         "spec": {"clusterIP": "None", "ports": [{"port": 80, "targetPort": 8080}, {"port": 81, "targetPort": "web"}]}}))
     .unwrap();
-    let Object::Service(s) = &svc else { panic!("not a service") };
+    let Object::Service(s) = &svc else {
+        panic!("not a service")
+    };
     assert!(s.is_headless());
     assert_eq!(s.service_type(), ServiceType::ClusterIP);
     assert_eq!(s.spec.ports[0].target_port, Some(IntOrString::Int(8080)));
-    assert_eq!(s.spec.ports[1].target_port, Some(IntOrString::String("web".to_string())));
+    assert_eq!(
+        s.spec.ports[1].target_port,
+        Some(IntOrString::String("web".to_string()))
+    );
     assert_eq!(svc.object_ref().to_string(), "Service/shop/s");
 }
 
 #[test]
 fn unknown_fields_are_ignored_and_unknown_kinds_kept_aside() {
-    let pod = Object::from_value(json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p",
-        "managedFields": [{"manager": "kubectl"}]}, "spec": {"futureField": 1, "containers": []}}))
+    let pod = Object::from_value(
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p",
+        "managedFields": [{"manager": "kubectl"}]}, "spec": {"futureField": 1, "containers": []}}),
+    )
     .unwrap();
     assert_eq!(pod.kind(), Some(Kind::Pod));
-    let cm = json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "b"}});
+    let cm =
+        json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "cfg"}, "data": {"a": "b"}});
     let other = Object::from_value(cm.clone()).unwrap();
     assert_eq!(other.kind(), None);
     assert_eq!(other.kind_str(), "ConfigMap");
@@ -101,16 +109,33 @@ fn unknown_fields_are_ignored_and_unknown_kinds_kept_aside() {
 #[test]
 fn shape_errors_name_the_object_and_the_field_path() {
     let cases = [
-        (json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
+        (
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s"},
                 "spec": {"ports": [{"port": 80}, {"port": "eighty"}]}}),
-         "Service/default/s", "spec.ports[1].port"),
-        (json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": "app=web"}}),
-         "Pod/default/p", "metadata.labels"),
-        (json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "x"},
+            "Service/default/s",
+            "spec.ports[1].port",
+        ),
+        (
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": "app=web"}}),
+            "Pod/default/p",
+            "metadata.labels",
+        ),
+        (
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d", "namespace": "x"},
                 "spec": {"replicas": true}}),
-         "Deployment/x/d", "spec.replicas"),
-        (json!({"apiVersion": "v2", "kind": "Service", "metadata": {"name": "s"}}), "Service/default/s", "apiVersion"),
-        (json!({"apiVersion": "v1", "metadata": {"name": "s"}}), "/default/s", "kind"),
+            "Deployment/x/d",
+            "spec.replicas",
+        ),
+        (
+            json!({"apiVersion": "v2", "kind": "Service", "metadata": {"name": "s"}}),
+            "Service/default/s",
+            "apiVersion",
+        ),
+        (
+            json!({"apiVersion": "v1", "metadata": {"name": "s"}}),
+            "/default/s",
+            "kind",
+        ),
     ];
     for (input, object, path) in cases {
         let err = Object::from_value(input).unwrap_err();

@@ -29,7 +29,11 @@ pub(super) fn validate_port_number(port: i64, path: FieldPath, errs: &mut Vec<Fi
 
 pub(super) fn validate_ip(ip: &str, path: FieldPath, errs: &mut Vec<FieldError>) {
     if !names::is_valid_ip(ip).is_empty() {
-        errs.push(FieldError::invalid(path, ip, "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)"));
+        errs.push(FieldError::invalid(
+            path,
+            ip,
+            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+        ));
     }
 }
 
@@ -37,7 +41,11 @@ pub(super) fn validate_node(node: &Node, errs: &mut Vec<FieldError>) {
     let spec = FieldPath::new("spec");
     if let Some(cidr) = &node.spec.pod_cidr {
         if crate::ipam::Ipv4Cidr::parse(cidr).is_err() {
-            errs.push(FieldError::invalid(spec.child("podCIDR"), cidr, "must be a valid IPv4 CIDR (e.g. 10.244.1.0/24)"));
+            errs.push(FieldError::invalid(
+                spec.child("podCIDR"),
+                cidr,
+                "must be a valid IPv4 CIDR (e.g. 10.244.1.0/24)",
+            ));
         }
     }
     for (i, a) in node.status.addresses.iter().enumerate() {
@@ -59,11 +67,17 @@ const RESTART_POLICIES: [&str; 3] = ["Always", "OnFailure", "Never"];
 
 pub(super) fn validate_pod_spec(spec: &PodSpec, path: &FieldPath, errs: &mut Vec<FieldError>) {
     if spec.containers.is_empty() {
-        errs.push(FieldError::required(path.child("containers"), "a pod needs at least one container"));
+        errs.push(FieldError::required(
+            path.child("containers"),
+            "a pod needs at least one container",
+        ));
     }
     let mut container_names = BTreeSet::new();
     let mut port_names = BTreeSet::new();
-    let lists = [(&spec.containers, "containers"), (&spec.init_containers, "initContainers")];
+    let lists = [
+        (&spec.containers, "containers"),
+        (&spec.init_containers, "initContainers"),
+    ];
     for (list, field) in lists {
         for (i, c) in list.iter().enumerate() {
             let cpath = path.child(field).index(i);
@@ -74,7 +88,10 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &FieldPath, errs: &mut Vec
             for (j, p) in c.ports.iter().enumerate() {
                 if let Some(n) = &p.name {
                     if !port_names.insert(n.as_str()) {
-                        errs.push(FieldError::duplicate(cpath.child("ports").index(j).child("name"), n));
+                        errs.push(FieldError::duplicate(
+                            cpath.child("ports").index(j).child("name"),
+                            n,
+                        ));
                     }
                 }
             }
@@ -82,7 +99,11 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &FieldPath, errs: &mut Vec
     }
     if let Some(rp) = &spec.restart_policy {
         if !RESTART_POLICIES.contains(&rp.as_str()) {
-            errs.push(FieldError::not_supported(path.child("restartPolicy"), rp, &RESTART_POLICIES));
+            errs.push(FieldError::not_supported(
+                path.child("restartPolicy"),
+                rp,
+                &RESTART_POLICIES,
+            ));
         }
     }
     if let Some(h) = &spec.hostname {
@@ -93,7 +114,11 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &FieldPath, errs: &mut Vec
     }
     if let Some(g) = spec.termination_grace_period_seconds {
         if g < 0 {
-            errs.push(FieldError::invalid(path.child("terminationGracePeriodSeconds"), g, "must be greater than or equal to 0"));
+            errs.push(FieldError::invalid(
+                path.child("terminationGracePeriodSeconds"),
+                g,
+                "must be greater than or equal to 0",
+            ));
         }
     }
     validate_labels(&spec.node_selector, &path.child("nodeSelector"), errs);
@@ -103,7 +128,12 @@ fn validate_container(c: &Container, path: &FieldPath, errs: &mut Vec<FieldError
     if c.name.is_empty() {
         errs.push(FieldError::required(path.child("name"), ""));
     } else {
-        push_msgs(errs, path.child("name"), &c.name, names::is_dns1123_label(&c.name));
+        push_msgs(
+            errs,
+            path.child("name"),
+            &c.name,
+            names::is_dns1123_label(&c.name),
+        );
     }
     for (i, p) in c.ports.iter().enumerate() {
         let ppath = path.child("ports").index(i);
@@ -167,7 +197,10 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
         validate_protocol(p.protocol.as_deref(), ppath.child("protocol"), errs);
         let proto = p.protocol.as_deref().unwrap_or("TCP");
         if !port_proto.insert((p.port, proto)) {
-            errs.push(FieldError::duplicate(ppath.clone(), format!("{}/{}", p.port, proto)));
+            errs.push(FieldError::duplicate(
+                ppath.clone(),
+                format!("{}/{}", p.port, proto),
+            ));
         }
         match &p.target_port {
             Some(IntOrString::Int(t)) => validate_port_number(*t, ppath.child("targetPort"), errs),
@@ -196,9 +229,10 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     // addresses
     let cip_path = path.child("clusterIP");
     match (ty, spec.cluster_ip.as_deref()) {
-        (ServiceType::ExternalName, Some(ip)) if !ip.is_empty() => {
-            errs.push(FieldError::forbidden(cip_path, "may not be set for ExternalName services"))
-        }
+        (ServiceType::ExternalName, Some(ip)) if !ip.is_empty() => errs.push(FieldError::forbidden(
+            cip_path,
+            "may not be set for ExternalName services",
+        )),
         (ServiceType::NodePort | ServiceType::LoadBalancer, Some("None")) => errs.push(FieldError::invalid(
             cip_path,
             "None",
@@ -214,7 +248,11 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     }
     if let (Some(a), Some(b)) = (spec.cluster_ip.as_deref(), spec.cluster_ips.first()) {
         if !a.is_empty() && a != b {
-            errs.push(FieldError::invalid(path.child("clusterIPs").index(0), b, "must be equal to `clusterIP`"));
+            errs.push(FieldError::invalid(
+                path.child("clusterIPs").index(0),
+                b,
+                "must be equal to `clusterIP`",
+            ));
         }
     }
     for (i, ip) in spec.external_ips.iter().enumerate() {
@@ -237,7 +275,11 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     }
     if let Some(p) = &spec.ip_family_policy {
         if !FAMILY_POLICIES.contains(&p.as_str()) {
-            errs.push(FieldError::not_supported(path.child("ipFamilyPolicy"), p, &FAMILY_POLICIES));
+            errs.push(FieldError::not_supported(
+                path.child("ipFamilyPolicy"),
+                p,
+                &FAMILY_POLICIES,
+            ));
         } else if p == "RequireDualStack" {
             errs.push(FieldError::invalid(
                 path.child("ipFamilyPolicy"),
@@ -253,7 +295,12 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
             None | Some("") => errs.push(FieldError::required(path.child("externalName"), "")),
             Some(n) => {
                 let trimmed = n.strip_suffix('.').unwrap_or(n);
-                push_msgs(errs, path.child("externalName"), n, names::is_dns1123_subdomain(trimmed));
+                push_msgs(
+                    errs,
+                    path.child("externalName"),
+                    n,
+                    names::is_dns1123_subdomain(trimmed),
+                );
             }
         }
     }
@@ -266,15 +313,30 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     // session affinity
     let affinity = spec.session_affinity.as_deref().unwrap_or("None");
     if !AFFINITIES.contains(&affinity) {
-        errs.push(FieldError::not_supported(path.child("sessionAffinity"), affinity, &AFFINITIES));
+        errs.push(FieldError::not_supported(
+            path.child("sessionAffinity"),
+            affinity,
+            &AFFINITIES,
+        ));
     }
-    let timeout = spec.session_affinity_config.as_ref().and_then(|c| c.client_ip.as_ref()).and_then(|c| c.timeout_seconds);
+    let timeout = spec
+        .session_affinity_config
+        .as_ref()
+        .and_then(|c| c.client_ip.as_ref())
+        .and_then(|c| c.timeout_seconds);
     if let Some(t) = timeout {
         let tpath = path.child("sessionAffinityConfig.clientIP.timeoutSeconds");
         if affinity != "ClientIP" {
-            errs.push(FieldError::forbidden(tpath, "must not be set when `sessionAffinity` is None"));
+            errs.push(FieldError::forbidden(
+                tpath,
+                "must not be set when `sessionAffinity` is None",
+            ));
         } else if t <= 0 || t > MAX_AFFINITY_TIMEOUT_SECONDS {
-            errs.push(FieldError::invalid(tpath, t, "must be greater than 0 and less than 86400"));
+            errs.push(FieldError::invalid(
+                tpath,
+                t,
+                "must be greater than 0 and less than 86400",
+            ));
         }
     }
 
@@ -285,17 +347,29 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
         if !TRAFFIC_POLICIES.contains(&p.as_str()) {
             errs.push(FieldError::not_supported(ppath, p, &TRAFFIC_POLICIES));
         } else if !externally_reachable {
-            errs.push(FieldError::invalid(ppath, p, "may only be set for externally-accessible services"));
+            errs.push(FieldError::invalid(
+                ppath,
+                p,
+                "may only be set for externally-accessible services",
+            ));
         }
     }
     if let Some(p) = &spec.internal_traffic_policy {
         if !TRAFFIC_POLICIES.contains(&p.as_str()) {
-            errs.push(FieldError::not_supported(path.child("internalTrafficPolicy"), p, &TRAFFIC_POLICIES));
+            errs.push(FieldError::not_supported(
+                path.child("internalTrafficPolicy"),
+                p,
+                &TRAFFIC_POLICIES,
+            ));
         }
     }
     if let Some(d) = &spec.traffic_distribution {
         if !TRAFFIC_DISTRIBUTIONS.contains(&d.as_str()) {
-            errs.push(FieldError::not_supported(path.child("trafficDistribution"), d, &TRAFFIC_DISTRIBUTIONS));
+            errs.push(FieldError::not_supported(
+                path.child("trafficDistribution"),
+                d,
+                &TRAFFIC_DISTRIBUTIONS,
+            ));
         }
     }
     if let Some(hc) = spec.health_check_node_port {
@@ -316,7 +390,10 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
             ));
         }
         if spec.load_balancer_class.is_some() {
-            errs.push(FieldError::forbidden(path.child("loadBalancerClass"), "may only be used when `type` is 'LoadBalancer'"));
+            errs.push(FieldError::forbidden(
+                path.child("loadBalancerClass"),
+                "may only be used when `type` is 'LoadBalancer'",
+            ));
         }
         if spec.allocate_load_balancer_node_ports.is_some() {
             errs.push(FieldError::forbidden(
@@ -327,7 +404,11 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
     }
     for (i, r) in spec.load_balancer_source_ranges.iter().enumerate() {
         if crate::ipam::Ipv4Cidr::parse(r.trim()).is_err() {
-            errs.push(FieldError::invalid(path.child("loadBalancerSourceRanges").index(i), r, "must be a valid CIDR"));
+            errs.push(FieldError::invalid(
+                path.child("loadBalancerSourceRanges").index(i),
+                r,
+                "must be a valid CIDR",
+            ));
         }
     }
 }
@@ -342,7 +423,10 @@ pub(super) fn validate_endpoints(ep: &Endpoints, errs: &mut Vec<FieldError>) {
     let mut total = 0usize;
     for (i, subset) in ep.subsets.iter().enumerate() {
         let spath = FieldPath::new("subsets").index(i);
-        for (field, list) in [("addresses", &subset.addresses), ("notReadyAddresses", &subset.not_ready_addresses)] {
+        for (field, list) in [
+            ("addresses", &subset.addresses),
+            ("notReadyAddresses", &subset.not_ready_addresses),
+        ] {
             for (j, a) in list.iter().enumerate() {
                 validate_ip(&a.ip, spath.child(field).index(j).child("ip"), errs);
             }
@@ -350,7 +434,11 @@ pub(super) fn validate_endpoints(ep: &Endpoints, errs: &mut Vec<FieldError>) {
         }
         for (j, p) in subset.ports.iter().enumerate() {
             validate_port_number(p.port, spath.child("ports").index(j).child("port"), errs);
-            validate_protocol(p.protocol.as_deref(), spath.child("ports").index(j).child("protocol"), errs);
+            validate_protocol(
+                p.protocol.as_deref(),
+                spath.child("ports").index(j).child("protocol"),
+                errs,
+            );
         }
     }
     if total > 1000 {
@@ -367,7 +455,11 @@ const ADDRESS_TYPES: [&str; 3] = ["IPv4", "IPv6", "FQDN"];
 
 pub(super) fn validate_endpoint_slice(s: &EndpointSlice, errs: &mut Vec<FieldError>) {
     if !ADDRESS_TYPES.contains(&s.address_type.as_str()) {
-        errs.push(FieldError::not_supported(FieldPath::new("addressType"), &s.address_type, &ADDRESS_TYPES));
+        errs.push(FieldError::not_supported(
+            FieldPath::new("addressType"),
+            &s.address_type,
+            &ADDRESS_TYPES,
+        ));
     }
     if s.endpoints.len() > 1000 {
         errs.push(FieldError::new(
@@ -388,7 +480,11 @@ pub(super) fn validate_endpoint_slice(s: &EndpointSlice, errs: &mut Vec<FieldErr
     for (i, e) in s.endpoints.iter().enumerate() {
         let epath = FieldPath::new("endpoints").index(i);
         if e.addresses.is_empty() || e.addresses.len() > 100 {
-            errs.push(FieldError::invalid(epath.child("addresses"), e.addresses.len(), "must have between 1 and 100 addresses"));
+            errs.push(FieldError::invalid(
+                epath.child("addresses"),
+                e.addresses.len(),
+                "must have between 1 and 100 addresses",
+            ));
         }
         if s.address_type != "FQDN" {
             for (j, a) in e.addresses.iter().enumerate() {

@@ -34,10 +34,18 @@ pub(super) fn push_msgs(errs: &mut Vec<FieldError>, path: FieldPath, value: &str
     }
 }
 
-pub(super) fn validate_object_meta(meta: &ObjectMeta, namespaced: bool, rule: NameRule, errs: &mut Vec<FieldError>) {
+pub(super) fn validate_object_meta(
+    meta: &ObjectMeta,
+    namespaced: bool,
+    rule: NameRule,
+    errs: &mut Vec<FieldError>,
+) {
     let path = FieldPath::new("metadata");
     if meta.name.is_empty() {
-        errs.push(FieldError::required(path.child("name"), "name or generateName is required"));
+        errs.push(FieldError::required(
+            path.child("name"),
+            "name or generateName is required",
+        ));
     } else {
         push_msgs(errs, path.child("name"), &meta.name, rule.check(&meta.name));
     }
@@ -46,7 +54,10 @@ pub(super) fn validate_object_meta(meta: &ObjectMeta, namespaced: bool, rule: Na
             push_msgs(errs, path.child("namespace"), ns, names::is_dns1123_label(ns));
         }
         (Some(ns), false) if !ns.is_empty() => {
-            errs.push(FieldError::forbidden(path.child("namespace"), "not allowed on this type"));
+            errs.push(FieldError::forbidden(
+                path.child("namespace"),
+                "not allowed on this type",
+            ));
         }
         _ => {}
     }

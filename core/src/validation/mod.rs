@@ -61,6 +61,10 @@ pub fn check_object(object: &Object, index: Option<usize>) -> Result<(), ObjectE
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(ObjectError { object: object.object_ref(), index, errors })
+        Err(ObjectError {
+            object: object.object_ref(),
+            index,
+            errors,
+        })
     }
 }

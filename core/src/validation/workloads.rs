@@ -20,7 +20,11 @@ fn validate_workload(
     let spec = FieldPath::new("spec");
     if let Some(r) = replicas {
         if r < 0 {
-            errs.push(FieldError::invalid(spec.child("replicas"), r, "must be greater than or equal to 0"));
+            errs.push(FieldError::invalid(
+                spec.child("replicas"),
+                r,
+                "must be greater than or equal to 0",
+            ));
         }
     }
     let tpath = spec.child("template");
@@ -34,7 +38,11 @@ fn validate_workload(
     match label_selector_as_selector(Some(sel), &spath) {
         Err(mut e) => errs.append(&mut e),
         Ok(s) if s.is_everything() => {
-            errs.push(FieldError::invalid(spath, "{}", "empty selector is invalid for deployment"));
+            errs.push(FieldError::invalid(
+                spath,
+                "{}",
+                "empty selector is invalid for deployment",
+            ));
         }
         Ok(s) => {
             if !s.matches(&template.metadata.labels) {
@@ -92,7 +100,11 @@ pub(super) fn validate_stateful_set(s: &StatefulSet, errs: &mut Vec<FieldError>)
     let path = FieldPath::new("spec");
     if let Some(p) = &spec.pod_management_policy {
         if p != "OrderedReady" && p != "Parallel" {
-            errs.push(FieldError::not_supported(path.child("podManagementPolicy"), p, &["OrderedReady", "Parallel"]));
+            errs.push(FieldError::not_supported(
+                path.child("podManagementPolicy"),
+                p,
+                &["OrderedReady", "Parallel"],
+            ));
         }
     }
     if let Some(n) = &spec.service_name {
@@ -102,7 +114,11 @@ pub(super) fn validate_stateful_set(s: &StatefulSet, errs: &mut Vec<FieldError>)
     }
     if let Some(o) = &spec.ordinals {
         if o.start < 0 {
-            errs.push(FieldError::invalid(path.child("ordinals.start"), o.start, "must be greater than or equal to 0"));
+            errs.push(FieldError::invalid(
+                path.child("ordinals.start"),
+                o.start,
+                "must be greater than or equal to 0",
+            ));
         }
     }
     if let Some(u) = &spec.update_strategy {
@@ -118,18 +134,28 @@ pub(super) fn validate_stateful_set(s: &StatefulSet, errs: &mut Vec<FieldError>)
                     ));
                 }
             }
-            Some(t) => errs.push(FieldError::not_supported(upath.child("type"), t, &["OnDelete", "RollingUpdate"])),
+            Some(t) => errs.push(FieldError::not_supported(
+                upath.child("type"),
+                t,
+                &["OnDelete", "RollingUpdate"],
+            )),
         }
         if let Some(r) = &u.rolling_update {
             let rpath = upath.child("rollingUpdate");
             non_negative(r.partition, "spec.updateStrategy.rollingUpdate.partition", errs);
             match &r.max_unavailable {
-                Some(IntOrString::Int(n)) if *n < 1 => {
-                    errs.push(FieldError::invalid(rpath.child("maxUnavailable"), n, "must be greater than 0"))
+                Some(IntOrString::Int(n)) if *n < 1 => errs.push(FieldError::invalid(
+                    rpath.child("maxUnavailable"),
+                    n,
+                    "must be greater than 0",
+                )),
+                Some(IntOrString::String(p)) if parse_percent(p).is_none_or(|v| v == 0) => {
+                    errs.push(FieldError::invalid(
+                        rpath.child("maxUnavailable"),
+                        p,
+                        "must be a positive integer or percentage",
+                    ))
                 }
-                Some(IntOrString::String(p)) if parse_percent(p).is_none_or(|v| v == 0) => errs.push(
-                    FieldError::invalid(rpath.child("maxUnavailable"), p, "must be a positive integer or percentage"),
-                ),
                 _ => {}
             }
         }
@@ -139,7 +165,12 @@ pub(super) fn validate_stateful_set(s: &StatefulSet, errs: &mut Vec<FieldError>)
         if t.metadata.name.is_empty() {
             errs.push(FieldError::required(tpath, ""));
         } else {
-            push_msgs(errs, tpath, &t.metadata.name, names::is_dns1123_subdomain(&t.metadata.name));
+            push_msgs(
+                errs,
+                tpath,
+                &t.metadata.name,
+                names::is_dns1123_subdomain(&t.metadata.name),
+            );
         }
     }
     non_negative(spec.min_ready_seconds, "spec.minReadySeconds", errs);
@@ -153,7 +184,11 @@ pub fn parse_percent(s: &str) -> Option<u32> {
 fn validate_restart_always(t: &PodTemplateSpec, errs: &mut Vec<FieldError>) {
     if let Some(p) = &t.spec.restart_policy {
         if p != "Always" {
-            errs.push(FieldError::not_supported(FieldPath::new("spec.template.spec.restartPolicy"), p, &["Always"]));
+            errs.push(FieldError::not_supported(
+                FieldPath::new("spec.template.spec.restartPolicy"),
+                p,
+                &["Always"],
+            ));
         }
     }
 }
@@ -161,7 +196,11 @@ fn validate_restart_always(t: &PodTemplateSpec, errs: &mut Vec<FieldError>) {
 fn non_negative(v: Option<i64>, path: &str, errs: &mut Vec<FieldError>) {
     if let Some(v) = v {
         if v < 0 {
-            errs.push(FieldError::invalid(FieldPath::new(path), v, "must be greater than or equal to 0"));
+            errs.push(FieldError::invalid(
+                FieldPath::new(path),
+                v,
+                "must be greater than or equal to 0",
+            ));
         }
     }
 }
