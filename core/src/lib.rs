@@ -44,5 +44,10 @@ pub mod selector;
 pub mod validation;
 
 pub use cluster::{ApplyError, ChangeReport, Cluster, ClusterConfig};
+
+/// The README's examples, compiled and run as doctests so they cannot drift.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+mod readme {}
 pub use error::{FieldError, FieldPath, ObjectError, ObjectRef};
 pub use model::{Kind, Object};

@@ -258,6 +258,18 @@ where
     };
     svc.spec.cluster_ip = cluster_ip.clone();
     svc.spec.cluster_ips = cluster_ip.into_iter().collect();
+    // Address families, defaulted as a single-stack IPv4 API server does (ExternalName has none).
+    if ty == ServiceType::ExternalName {
+        svc.spec.ip_families.clear();
+        svc.spec.ip_family_policy = None;
+    } else {
+        if svc.spec.ip_families.is_empty() {
+            svc.spec.ip_families = alloc::vec!["IPv4".to_string()];
+        }
+        if svc.spec.ip_family_policy.is_none() {
+            svc.spec.ip_family_policy = Some("SingleStack".to_string());
+        }
+    }
 
     // NodePorts
     let old_node_ports: Vec<(i64, String, Option<String>, u16)> = old

@@ -65,6 +65,9 @@ impl core::fmt::Display for ConfigError {
     }
 }
 
+#[cfg(feature = "std")]
+impl std::error::Error for ConfigError {}
+
 /// The config with its addresses parsed.
 #[derive(Clone, Debug)]
 pub(crate) struct AddressPlan {

@@ -305,6 +305,17 @@ fn services_get_addresses_from_the_address_plan() {
     assert!(lb.spec.ports[0].node_port.is_some());
     assert_eq!(svc(&c, "ext").spec.cluster_ip, None);
     assert_eq!(svc(&c, "hl").spec.cluster_ip.as_deref(), Some("None"));
+    // A single-stack API server defaults every Service but ExternalName to IPv4 SingleStack,
+    // headless ones included, so the controller makes IPv4 slices only.
+    assert_eq!(svc(&c, "hl").spec.ip_families, ["IPv4"]);
+    assert_eq!(
+        svc(&c, "hl").spec.ip_family_policy.as_deref(),
+        Some("SingleStack")
+    );
+    assert!(svc(&c, "ext").spec.ip_families.is_empty());
+    assert!(slices(&c, "default", "hl")
+        .iter()
+        .all(|s| s.address_type == "IPv4"));
     let ip: core::net::Ipv4Addr = svc(&c, "np").spec.cluster_ip.unwrap().parse().unwrap();
     let plan = crate::ipam::Ipv4Cidr::parse("10.96.0.0/12").unwrap();
     assert!(plan.contains(ip));
@@ -677,4 +688,107 @@ fn a_rollout_replaces_the_replicaset() {
         1,
         "old ReplicaSet scaled to zero"
     );
+}
+
+fn stateful_set(replicas: i64, image: &str, extra: Value) -> Object {
+    let mut spec = json!({"serviceName": "db", "replicas": replicas, "selector": {"matchLabels": {"app": "db"}},
+        "template": {"metadata": {"labels": {"app": "db"}},
+                     "spec": {"containers": [{"name": "db", "image": image}]}},
+        "volumeClaimTemplates": [{"metadata": {"name": "data"}}]});
+    if let (Some(spec), Some(extra)) = (spec.as_object_mut(), extra.as_object()) {
+        for (k, v) in extra {
+            spec.insert(k.clone(), v.clone());
+        }
+    }
+    obj(json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "db"}, "spec": spec}))
+}
+
+#[test]
+fn statefulset_identities_name_pods_dns_and_claims() {
+    let mut c = cluster();
+    c.apply(alloc::vec![stateful_set(
+        2,
+        "db:1",
+        json!({"ordinals": {"start": 5}})
+    )])
+    .unwrap();
+    let ids = c.stateful_set_identities("default", "db").unwrap();
+    let rows: Vec<(u32, &str, Option<&str>, &str, bool)> = ids
+        .iter()
+        .map(|i| {
+            (
+                i.ordinal,
+                i.pod.as_str(),
+                i.dns_name.as_deref(),
+                i.pvcs[0].as_str(),
+                i.exists,
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (
+                5,
+                "db-5",
+                Some("db-5.db.default.svc.cluster.local"),
+                "data-db-5",
+                true
+            ),
+            (
+                6,
+                "db-6",
+                Some("db-6.db.default.svc.cluster.local"),
+                "data-db-6",
+                false
+            ),
+        ],
+        "OrderedReady: db-6 waits for db-5"
+    );
+    assert!(c.stateful_set_identities("default", "nope").is_none());
+}
+
+#[test]
+fn statefulset_rolling_update_respects_the_partition_highest_first() {
+    let mut c = cluster();
+    c.apply(alloc::vec![stateful_set(
+        3,
+        "db:1",
+        json!({"podManagementPolicy": "Parallel"})
+    )])
+    .unwrap();
+    c.advance(2_000);
+    let revision = |c: &Cluster, pod: &str| -> String {
+        match c.get(Kind::Pod, None, pod) {
+            Some(Object::Pod(p)) => p
+                .metadata
+                .labels
+                .get("controller-revision-hash")
+                .cloned()
+                .unwrap_or_default(),
+            _ => String::new(),
+        }
+    };
+    let old = revision(&c, "db-0");
+    let update = json!({"podManagementPolicy": "Parallel",
+        "updateStrategy": {"type": "RollingUpdate", "rollingUpdate": {"partition": 1}}});
+    c.apply(alloc::vec![stateful_set(3, "db:2", update)]).unwrap();
+    let terminating: Vec<String> = pods(&c, "default")
+        .into_iter()
+        .filter(Pod::is_terminating)
+        .map(|p| p.metadata.name)
+        .collect();
+    assert_eq!(terminating, ["db-2"], "the highest ordinal is replaced first");
+    // Let each replacement terminate, start and become Ready.
+    for _ in 0..6 {
+        c.advance(30_000);
+    }
+    assert_eq!(
+        revision(&c, "db-0"),
+        old,
+        "below the partition: kept at the old revision"
+    );
+    assert_ne!(revision(&c, "db-1"), old);
+    assert_ne!(revision(&c, "db-2"), old);
+    assert_eq!(revision(&c, "db-1"), revision(&c, "db-2"));
 }

@@ -120,22 +120,7 @@ impl SetSpec {
     }
 }
 
-/// `status.phase` of a pod.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PodPhase {
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    Unknown,
-}
-
-impl PodPhase {
-    /// Failed or Succeeded: the pod will not run again, so the controller replaces it.
-    pub fn is_finished(self) -> bool {
-        matches!(self, PodPhase::Failed | PodPhase::Succeeded)
-    }
-}
+pub use crate::model::PodPhase;
 
 /// What the controller needs to know of one pod it owns.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use super::replicaset::pod_template_hash;
-use super::statefulset::{self, Action, PodManagementPolicy, PodPhase, PodView, SetSpec, UpdateStrategy};
+use super::statefulset::{self, Action, PodManagementPolicy, PodView, SetSpec, UpdateStrategy};
 use crate::cluster::{Actor, ChangeReport, Cluster, ObjectKey, Timer, Warning};
 use crate::model::{IntOrString, Kind, Object, OwnerReference, Pod, PodTemplateSpec, StatefulSet};
 
@@ -21,16 +21,6 @@ pub(crate) struct StatefulSetMemory {
     pub current: Option<(String, PodTemplateSpec)>,
     /// When each pod (by uid) was first seen Ready, for `minReadySeconds`.
     pub ready_since: BTreeMap<String, u64>,
-}
-
-fn phase(p: &Pod) -> PodPhase {
-    match p.phase() {
-        "Running" => PodPhase::Running,
-        "Succeeded" => PodPhase::Succeeded,
-        "Failed" => PodPhase::Failed,
-        "Pending" => PodPhase::Pending,
-        _ => PodPhase::Unknown,
-    }
 }
 
 fn set_spec(sts: &StatefulSet, current: &str, update: &str) -> SetSpec {
@@ -118,7 +108,7 @@ impl Cluster {
                 ordinal,
                 uid,
                 p.metadata.labels.get(statefulset::REVISION_LABEL).cloned(),
-                phase(p),
+                p.phase_kind(),
                 ready,
                 p.is_terminating(),
             ));
@@ -237,7 +227,7 @@ impl Cluster {
                         .get(statefulset::REVISION_LABEL)
                         .cloned()
                         .unwrap_or_default(),
-                    phase: phase(p),
+                    phase: p.phase_kind(),
                     ready: p.is_ready(),
                     ready_since_ms: memory.and_then(|m| {
                         m.ready_since
@@ -249,5 +239,66 @@ impl Cluster {
             })
             .collect();
         statefulset::step(&set_spec(sts, &current, &update_rev), &pods, self.now_ms).ok()
+    }
+}
+
+/// One ordinal of a StatefulSet and its stable identity (SPEC §5.1).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatefulPodIdentity {
+    pub ordinal: u32,
+    /// `<set>-<ordinal>`: also the pod's hostname.
+    pub pod: String,
+    /// `<pod>.<serviceName>.<namespace>.svc.<zone>` when the set names a Service.
+    pub dns_name: Option<String>,
+    /// `<claim>-<set>-<ordinal>`, one per volume claim template.
+    pub pvcs: Vec<String>,
+    /// The pod exists now (it may be starting or terminating).
+    pub exists: bool,
+    /// Inside `[start, start + replicas)`; an existing pod outside it is being scaled away.
+    pub desired: bool,
+}
+
+impl Cluster {
+    /// Every ordinal a StatefulSet wants or still has, ascending, with its stable names.
+    pub fn stateful_set_identities(&self, namespace: &str, name: &str) -> Option<Vec<StatefulPodIdentity>> {
+        let key = ObjectKey::new(Kind::StatefulSet, namespace, name);
+        let Some(Object::StatefulSet(sts)) = self.store.get(&key).map(|e| &e.object) else {
+            return None;
+        };
+        let spec = set_spec(sts, "", "");
+        let uid = sts.metadata.uid.clone().unwrap_or_default();
+        let existing: alloc::collections::BTreeSet<u32> = self
+            .pods_owned_by(&uid)
+            .into_iter()
+            .filter_map(|(_, p)| statefulset::pod_ordinal(name, &p.metadata.name))
+            .collect();
+        let wanted = spec.start_ordinal..spec.start_ordinal.saturating_add(spec.replicas);
+        let mut ordinals: alloc::collections::BTreeSet<u32> = existing.clone();
+        ordinals.extend(wanted.clone().take(10_000));
+        let zone = &self.config.cluster_domain;
+        Some(
+            ordinals
+                .into_iter()
+                .map(|ordinal| {
+                    let pod = statefulset::pod_name(name, ordinal);
+                    StatefulPodIdentity {
+                        ordinal,
+                        dns_name: spec
+                            .service_name
+                            .as_ref()
+                            .map(|svc| format!("{pod}.{svc}.{namespace}.svc.{zone}")),
+                        pvcs: spec
+                            .claim_templates
+                            .iter()
+                            .map(|c| statefulset::pvc_name(c, name, ordinal))
+                            .collect(),
+                        exists: existing.contains(&ordinal),
+                        desired: wanted.contains(&ordinal),
+                        pod,
+                    }
+                })
+                .collect(),
+        )
     }
 }

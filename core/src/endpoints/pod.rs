@@ -13,15 +13,7 @@ use super::types::{
 };
 use crate::error::{FieldError, FieldPath};
 
-/// `status.phase`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum PodPhase {
-    Pending,
-    Running,
-    Succeeded,
-    Failed,
-    Unknown,
-}
+pub use crate::model::PodPhase;
 
 /// What the controller reads from the Pod's Node (present iff the Node is in the cache).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -156,6 +156,34 @@ pub struct PodIp {
     pub ip: String,
 }
 
+/// `status.phase` of a pod, as the controllers read it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PodPhase {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Unknown,
+}
+
+impl PodPhase {
+    /// `status.phase` as written; absent means Pending, anything unknown is Unknown.
+    pub fn parse(phase: Option<&str>) -> PodPhase {
+        match phase {
+            None | Some("Pending") => PodPhase::Pending,
+            Some("Running") => PodPhase::Running,
+            Some("Succeeded") => PodPhase::Succeeded,
+            Some("Failed") => PodPhase::Failed,
+            Some(_) => PodPhase::Unknown,
+        }
+    }
+
+    /// Failed or Succeeded: the pod will not run again, so its controller replaces it.
+    pub fn is_finished(self) -> bool {
+        matches!(self, PodPhase::Failed | PodPhase::Succeeded)
+    }
+}
+
 impl PodSpec {
     pub fn is_empty(&self) -> bool {
         *self == PodSpec::default()
@@ -172,6 +200,9 @@ impl Pod {
     }
     pub fn phase(&self) -> &str {
         self.status.phase.as_deref().unwrap_or("Pending")
+    }
+    pub fn phase_kind(&self) -> PodPhase {
+        PodPhase::parse(self.status.phase.as_deref())
     }
     pub fn is_terminating(&self) -> bool {
         self.metadata.deletion_timestamp.is_some()
