@@ -19,10 +19,10 @@ const GLIBC_TUNABLES: &str = "glibc.malloc.tcache_count=4000";
 
 /// `extra` goes to `cargo bench` as is (e.g. `-- route` to filter).
 pub fn run(extra: &[String]) -> Result {
-    println!("==> [bench] cargo bench -p kroute (GLIBC_TUNABLES={GLIBC_TUNABLES})");
+    println!("==> [bench] cargo bench -p kroute --benches (GLIBC_TUNABLES={GLIBC_TUNABLES})");
     let mut cargo = command("cargo");
     cargo.env("GLIBC_TUNABLES", GLIBC_TUNABLES);
-    cargo.args(["bench", "-p", "kroute"]).args(extra);
+    cargo.args(["bench", "-p", "kroute", "--benches"]).args(extra);
     let (status, output) = process::tee(&mut cargo)?;
     process::check_status(&cargo, status)?;
 

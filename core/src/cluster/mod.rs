@@ -17,6 +17,8 @@ mod store;
 pub mod time;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 
 pub use config::{ClusterConfig, ConfigError};
