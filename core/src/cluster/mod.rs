@@ -106,6 +106,8 @@ pub struct Cluster {
     pub(crate) uid_seq: u64,
     pub(crate) work: WorkQueue,
     pub(crate) stateful_sets: BTreeMap<ObjectKey, crate::controllers::statefulset_driver::StatefulSetMemory>,
+    /// Deployments whose rollout is not finished: their pods' changes wake them.
+    pub(crate) rollouts: BTreeSet<ObjectKey>,
 }
 
 /// What the controllers still have to look at.
@@ -159,6 +161,7 @@ impl Cluster {
             uid_seq: 0,
             work: WorkQueue::default(),
             stateful_sets: BTreeMap::new(),
+            rollouts: BTreeSet::new(),
             config,
         };
         cluster.bootstrap();

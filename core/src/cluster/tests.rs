@@ -664,30 +664,96 @@ fn deleting_a_deployment_removes_its_pods_and_endpoints() {
     ));
 }
 
+/// (new ReplicaSet replicas, old ReplicaSet replicas, available pods) now and after each 2 s.
+fn rollout_steps(c: &mut Cluster, steps: usize) -> Vec<(i64, i64, usize)> {
+    let counts = |c: &Cluster| {
+        let mut rs: Vec<(u64, i64)> = c
+            .store
+            .of_kind(Kind::ReplicaSet)
+            .filter_map(|(_, e)| match &e.object {
+                Object::ReplicaSet(r) => Some((e.created_ms, r.spec.replicas.unwrap_or(0))),
+                _ => None,
+            })
+            .collect();
+        rs.sort();
+        let available = pods(c, "default")
+            .into_iter()
+            .filter(|p| p.is_ready() && !p.is_terminating())
+            .count();
+        (
+            rs.last().map_or(0, |r| r.1),
+            rs.first().map_or(0, |r| r.1),
+            available,
+        )
+    };
+    let mut out = alloc::vec![counts(c)];
+    for _ in 0..steps {
+        c.advance(2_000);
+        out.push(counts(c));
+    }
+    out
+}
+
 #[test]
-fn a_rollout_replaces_the_replicaset() {
+fn a_rolling_update_keeps_within_surge_and_unavailability() {
     let mut c = cluster();
-    c.apply(alloc::vec![deployment("web", 2, "web")]).unwrap();
+    c.apply(alloc::vec![deployment("web", 4, "web")]).unwrap();
     c.advance(2_000);
-    let mut d = deployment("web", 2, "web");
+    let mut d = deployment("web", 4, "web");
     if let Object::Deployment(d) = &mut d {
         d.spec.template.spec.containers[0].image = Some("nginx:2".to_string());
     }
     c.apply(alloc::vec![d]).unwrap();
-    let rs: Vec<(String, Option<i64>)> = c
-        .list(Kind::ReplicaSet, None)
-        .into_iter()
-        .filter_map(|o| match o {
-            Object::ReplicaSet(r) => Some((r.metadata.name.clone(), r.spec.replicas)),
-            _ => None,
-        })
-        .collect();
-    assert_eq!(rs.len(), 2);
+    // Defaults for 4 replicas: maxSurge 1, maxUnavailable 1; new pods are Ready after 2 s.
+    // As upstream: new → 1 (surge), old → 3 (one may be unavailable), new → 2 (room again);
+    // once those two are Ready, old → 1 and new → 4; then old → 0.
+    let steps = rollout_steps(&mut c, 3);
+    assert_eq!(steps, [(2, 3, 3), (4, 1, 3), (4, 0, 4), (4, 0, 4)]);
+    for (new, old, available) in steps {
+        assert!(new + old <= 4 + 1, "never more than replicas + maxSurge");
+        assert!(
+            available >= 4 - 1,
+            "never fewer than replicas - maxUnavailable available"
+        );
+    }
+}
+
+#[test]
+fn a_recreate_rollout_waits_for_old_pods_to_be_gone() {
+    let mut c = cluster();
+    let recreate = |image: &str| {
+        let mut d = deployment("web", 2, "web");
+        if let Object::Deployment(d) = &mut d {
+            d.spec.strategy = Some(crate::model::DeploymentStrategy {
+                type_: Some("Recreate".to_string()),
+                rolling_update: None,
+            });
+            d.spec.template.spec.containers[0].image = Some(image.to_string());
+        }
+        d
+    };
+    c.apply(alloc::vec![recreate("nginx:1")]).unwrap();
+    c.advance(2_000);
+    c.apply(alloc::vec![recreate("nginx:2")]).unwrap();
     assert_eq!(
-        rs.iter().filter(|(_, r)| *r == Some(0)).count(),
-        1,
-        "old ReplicaSet scaled to zero"
+        rollout_steps(&mut c, 0),
+        [(0, 0, 0)],
+        "old scaled to zero, new waits"
     );
+    c.advance(29_000);
+    assert_eq!(
+        rollout_steps(&mut c, 0),
+        [(0, 0, 0)],
+        "old pods still terminating"
+    );
+    c.advance(1_000);
+    assert_eq!(
+        rollout_steps(&mut c, 0),
+        [(2, 0, 0)],
+        "the new ReplicaSet starts once they are gone"
+    );
+    c.advance(2_000);
+    assert_eq!(rollout_steps(&mut c, 0), [(2, 0, 2)]);
 }
 
 fn stateful_set(replicas: i64, image: &str, extra: Value) -> Object {

@@ -5,6 +5,7 @@
 //! Invariant: controllers only write objects they own (`Origin::Controller`), and never fail on
 //! input — what cannot be done is reported in the object's status or as a warning.
 
+pub mod deployment;
 pub mod endpointslices;
 pub mod nodes;
 pub mod pods;

@@ -75,8 +75,10 @@ impl Cluster {
         self.pod_changed(&key.namespace, &key.name, Some(&old.metadata.labels));
         // A StatefulSet waits on its pods' readiness; a ReplicaSet only counts them, so it is
         // not woken here (that keeps a readiness flip O(1) in the size of the ReplicaSet).
-        if let Some(owner) = self.owner_of(key).filter(|o| o.kind == Kind::StatefulSet) {
-            self.enqueue_owner(owner);
+        match self.owner_of(key) {
+            Some(owner) if owner.kind == Kind::StatefulSet => self.enqueue_owner(owner),
+            Some(owner) if owner.kind == Kind::ReplicaSet => self.wake_rollout(&owner),
+            _ => {}
         }
     }
 
@@ -185,8 +187,8 @@ impl Cluster {
                 set_condition(p, "Ready", true, &now);
             },
         );
-        // `update_pod` woke a StatefulSet owner; a ReplicaSet only counts pods, and a pod
-        // becoming Ready does not change its count.
+        // `update_pod` woke a StatefulSet owner, or a Deployment in the middle of a rollout; a
+        // steady ReplicaSet only counts pods, and a pod becoming Ready does not change its count.
     }
 
     /// Starts graceful termination: the pod gets a `deletionTimestamp` and leaves after its
@@ -241,6 +243,9 @@ impl Cluster {
         self.event(report, Action::Deleted, key, by, None);
         self.pod_changed(&key.namespace, &key.name, Some(&pod.metadata.labels));
         if let Some(owner) = owner {
+            if owner.kind == Kind::ReplicaSet {
+                self.wake_rollout(&owner);
+            }
             self.enqueue_owner(owner);
         }
     }

@@ -1,16 +1,13 @@
-//! Deployments and ReplicaSets. A Deployment owns one ReplicaSet per pod template, named
-//! `<deployment>-<pod-template-hash>`; the current one gets all replicas and older ones are
-//! scaled to zero (their pods terminate). A ReplicaSet keeps `replicas` active pods, named
-//! `<replicaset>-<5 random characters>` from the seeded generator.
+//! ReplicaSets: keep `replicas` active pods, named `<replicaset>-<5 random characters>` from the
+//! seeded generator (drawn again on a clash, as `generateName` is). The Deployment controller
+//! that owns them is in `deployment.rs`.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::cluster::{Actor, ChangeReport, Cluster, Entry, ObjectKey};
-use crate::model::{
-    Kind, Object, ObjectMeta, OwnerReference, Pod, PodTemplateSpec, ReplicaSet, ReplicaSetSpec,
-};
+use crate::model::{Kind, Object, OwnerReference, Pod, PodTemplateSpec};
 
 const DEPLOYMENT: &str = "deployment";
 const REPLICASET: &str = "replicaset";
@@ -40,7 +37,7 @@ pub fn pod_template_hash(template: &PodTemplateSpec) -> String {
         .collect()
 }
 
-fn owner_ref(kind: Kind, name: &str, uid: &str) -> OwnerReference {
+pub(crate) fn owner_ref(kind: Kind, name: &str, uid: &str) -> OwnerReference {
     OwnerReference {
         api_version: kind.api_version().to_string(),
         kind: kind.as_str().to_string(),
@@ -63,72 +60,7 @@ impl Cluster {
         s
     }
 
-    pub(crate) fn sync_deployment(&mut self, key: &ObjectKey, report: &mut ChangeReport) {
-        let Some(Entry {
-            object: Object::Deployment(d),
-            ..
-        }) = self.store.get(key)
-        else {
-            return;
-        };
-        let d = d.clone();
-        let uid = d.metadata.uid.clone().unwrap_or_default();
-        let hash = pod_template_hash(&d.spec.template);
-        let current_name = format!("{}-{}", d.metadata.name, hash);
-        let replicas = d.spec.replicas.unwrap_or(1).max(0);
-        let owned: Vec<ObjectKey> = self
-            .store
-            .owned_by(&uid)
-            .filter(|k| k.kind == Kind::ReplicaSet)
-            .cloned()
-            .collect();
-        for rs_key in owned {
-            if rs_key.name != current_name {
-                self.scale_replica_set(&rs_key, 0, report);
-            }
-        }
-        let mut template = d.spec.template.clone();
-        template
-            .metadata
-            .labels
-            .insert("pod-template-hash".to_string(), hash.clone());
-        let mut selector = d.spec.selector.clone().unwrap_or_default();
-        selector
-            .match_labels
-            .get_or_insert_with(Default::default)
-            .insert("pod-template-hash".to_string(), hash.clone());
-        let rs_key = ObjectKey::new(Kind::ReplicaSet, &key.namespace, &current_name);
-        let mut meta = match self.store.get(&rs_key) {
-            Some(e) => e.object.metadata().clone(),
-            None => ObjectMeta {
-                name: current_name.clone(),
-                namespace: Some(key.namespace.clone()),
-                uid: Some(self.next_uid()),
-                creation_timestamp: Some(crate::cluster::time::rfc3339(self.now_ms)),
-                owner_references: alloc::vec![owner_ref(Kind::Deployment, &d.metadata.name, &uid)],
-                ..Default::default()
-            },
-        };
-        meta.labels = template.metadata.labels.clone();
-        let rs = ReplicaSet {
-            metadata: meta,
-            spec: ReplicaSetSpec {
-                replicas: Some(replicas),
-                selector: Some(selector),
-                template,
-                min_ready_seconds: d.spec.min_ready_seconds,
-            },
-        };
-        self.put_derived(
-            Object::ReplicaSet(rs),
-            DEPLOYMENT,
-            Some(format!("replicas: {replicas}")),
-            report,
-        );
-        self.work.replica_sets.insert(rs_key);
-    }
-
-    fn scale_replica_set(&mut self, key: &ObjectKey, replicas: i64, report: &mut ChangeReport) {
+    pub(crate) fn scale_replica_set(&mut self, key: &ObjectKey, replicas: i64, report: &mut ChangeReport) {
         let Some(Entry {
             object: Object::ReplicaSet(rs),
             ..
