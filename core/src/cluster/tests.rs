@@ -858,3 +858,48 @@ fn statefulset_rolling_update_respects_the_partition_highest_first() {
     assert_ne!(revision(&c, "db-2"), old);
     assert_eq!(revision(&c, "db-1"), revision(&c, "db-2"));
 }
+
+#[test]
+fn the_scheduler_balances_and_respects_node_selectors_and_cordons() {
+    let mut c = cluster();
+    c.apply(alloc::vec![
+        obj(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "edge", "labels": {"role": "edge"}}})),
+        obj(json!({"apiVersion": "v1", "kind": "Node", "metadata": {"name": "node-1"}, "spec": {"unschedulable": true}})),
+    ])
+    .unwrap();
+    let edge = obj(
+        json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "e"},
+        "spec": {"nodeSelector": {"role": "edge"}, "containers": [{"name": "c"}]}}),
+    );
+    c.apply(alloc::vec![edge, deployment("web", 6, "web")]).unwrap();
+    let on = |c: &Cluster, node: &str| {
+        pods(c, "default")
+            .iter()
+            .filter(|p| p.spec.node_name.as_deref() == Some(node))
+            .count()
+    };
+    assert_eq!(
+        c.node_summaries()
+            .iter()
+            .map(|n| n.name.as_str())
+            .collect::<Vec<_>>(),
+        ["edge", "node-1", "node-2", "node-3"]
+    );
+    assert!(pods(&c, "default")
+        .iter()
+        .any(|p| p.metadata.name == "e" && p.spec.node_name.as_deref() == Some("edge")));
+    assert_eq!(on(&c, "node-1"), 0, "cordoned");
+    // 6 replicas over edge (already 1 pod), node-2 and node-3: fewest pods first.
+    assert_eq!((on(&c, "edge"), on(&c, "node-2"), on(&c, "node-3")), (3, 2, 2));
+    let edge_node = c.node_summaries().into_iter().find(|n| n.name == "edge").unwrap();
+    assert_eq!(
+        edge_node.internal_ip.as_deref(),
+        Some("172.18.0.5"),
+        "next free node address"
+    );
+    assert_eq!(
+        edge_node.pod_cidr.as_deref(),
+        Some("10.244.4.0/24"),
+        "next free pod subnet"
+    );
+}

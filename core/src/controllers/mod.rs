@@ -46,7 +46,10 @@ impl Cluster {
                     self.start_pod(key, report);
                 }
             }
-            Kind::Node => self.retry_unscheduled(report),
+            Kind::Node => {
+                self.node_ipam.add_node(&key.name);
+                self.retry_unscheduled(report);
+            }
             _ => {}
         }
     }

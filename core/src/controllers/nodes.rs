@@ -15,9 +15,9 @@ use crate::model::{Condition, Kind, Namespace, Node, NodeAddress, Object, Object
 /// Zone label put on default nodes, cycling `zone-a`, `zone-b`, `zone-c`.
 pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
-/// Which node addresses and pod subnets are taken.
+/// Which node addresses and pod subnets are taken (small: cloned to plan an apply).
 #[derive(Clone, Debug)]
-pub struct NodeIpam {
+pub struct NodeAddresses {
     node_cidr: Ipv4Cidr,
     pod_cidr: Ipv4Cidr,
     pod_prefix: u8,
@@ -25,24 +25,67 @@ pub struct NodeIpam {
     used_ips: BTreeSet<u64>,
     /// Subnet indexes of `pod_cidr` in use (start at 1).
     used_subnets: BTreeSet<u64>,
+}
+
+/// Node IPAM: node addresses, plus which pod IPs each node has handed out and an index of nodes
+/// by load for the scheduler.
+#[derive(Clone, Debug)]
+pub struct NodeIpam {
+    addresses: NodeAddresses,
     /// Pod IPs in use on each node, as offsets in its pod CIDR.
-    pub(crate) pod_ips: BTreeMap<String, BTreeSet<u64>>,
+    pod_ips: BTreeMap<String, BTreeSet<u64>>,
+    /// (pods on the node, node name) for every node known here: the least loaded first.
+    load: BTreeSet<(usize, String)>,
 }
 
 impl NodeIpam {
     pub fn new(node_cidr: Ipv4Cidr, pod_cidr: Ipv4Cidr, pod_prefix: u8) -> Self {
         NodeIpam {
-            node_cidr,
-            pod_cidr,
-            pod_prefix,
-            used_ips: BTreeSet::new(),
-            used_subnets: BTreeSet::new(),
+            addresses: NodeAddresses {
+                node_cidr,
+                pod_cidr,
+                pod_prefix,
+                used_ips: BTreeSet::new(),
+                used_subnets: BTreeSet::new(),
+            },
             pod_ips: BTreeMap::new(),
+            load: BTreeSet::new(),
+        }
+    }
+
+    /// How many pod IPs a node has handed out.
+    pub(crate) fn pods_on(&self, node: &str) -> usize {
+        self.pod_ips.get(node).map_or(0, BTreeSet::len)
+    }
+
+    /// Nodes from the least loaded up (ties by name): the scheduler's preference order.
+    pub(crate) fn by_load(&self) -> impl Iterator<Item = &str> + '_ {
+        self.load.iter().map(|(_, n)| n.as_str())
+    }
+
+    /// A node now takes pods.
+    pub(crate) fn add_node(&mut self, node: &str) {
+        let count = self.pods_on(node);
+        self.load.insert((count, node.to_string()));
+    }
+
+    /// A node is gone, with its pods.
+    pub(crate) fn remove_node(&mut self, node: &str) {
+        let count = self.pods_on(node);
+        self.load.remove(&(count, node.to_string()));
+        self.pod_ips.remove(node);
+    }
+
+    fn reindex(&mut self, node: &str, before: usize) {
+        if self.load.remove(&(before, node.to_string())) {
+            let after = self.pods_on(node);
+            self.load.insert((after, node.to_string()));
         }
     }
 
     /// The lowest free pod IP on a node's pod CIDR (`.2` upwards: `.1` is the node's bridge).
     pub(crate) fn allocate_pod_ip(&mut self, node: &str, pod_cidr: &Ipv4Cidr) -> Option<Ipv4Addr> {
+        let before = self.pods_on(node);
         let used = self.pod_ips.entry(node.to_string()).or_default();
         let last = pod_cidr.size().checked_sub(1)?;
         let mut offset = 2;
@@ -56,25 +99,28 @@ impl NodeIpam {
             return None;
         }
         used.insert(offset);
+        self.reindex(node, before);
         pod_cidr.nth(offset)
     }
 
     pub(crate) fn release_pod_ip(&mut self, node: &str, pod_cidr: &Ipv4Cidr, ip: Ipv4Addr) {
+        let before = self.pods_on(node);
         if let (Some(used), Some(i)) = (self.pod_ips.get_mut(node), pod_cidr.index_of(ip)) {
             used.remove(&i);
         }
+        self.reindex(node, before);
     }
 }
 
 /// Node addresses planned for one apply; committed only when the whole batch is admitted.
 pub struct NodePlan {
-    ipam: NodeIpam,
+    ipam: NodeAddresses,
 }
 
 impl NodePlan {
     pub fn new(current: &NodeIpam) -> Self {
         NodePlan {
-            ipam: current.clone(),
+            ipam: current.addresses.clone(),
         }
     }
 
@@ -146,7 +192,7 @@ impl NodePlan {
     }
 
     pub fn commit(self, into: &mut NodeIpam) {
-        *into = self.ipam;
+        into.addresses = self.ipam;
     }
 }
 
@@ -217,6 +263,7 @@ impl Cluster {
             }
             // Default nodes belong to the user like applied ones: they can be deleted or replaced.
             let key = ObjectKey::new(Kind::Node, "", &name);
+            self.node_ipam.add_node(&name);
             self.store.insert(
                 key,
                 Entry {
@@ -251,7 +298,7 @@ impl Cluster {
         for pod in pods {
             self.remove_pod_now(&pod, crate::cluster::Actor::Controller("pod-gc"), report);
         }
-        self.node_ipam.pod_ips.remove(&key.name);
+        self.node_ipam.remove_node(&key.name);
     }
 }
 
@@ -277,11 +324,7 @@ impl Cluster {
                     internal_ip: n.internal_ip().map(ToString::to_string),
                     pod_cidr: n.spec.pod_cidr.clone(),
                     zone: n.metadata.labels.get(ZONE_LABEL).cloned(),
-                    pods: self
-                        .node_ipam
-                        .pod_ips
-                        .get(&n.metadata.name)
-                        .map_or(0, |s| s.len()),
+                    pods: self.node_ipam.pods_on(&n.metadata.name),
                 }),
                 _ => None,
             })

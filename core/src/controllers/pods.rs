@@ -145,29 +145,23 @@ impl Cluster {
     }
 
     /// The scheduler's choice: the schedulable node matching `nodeSelector` with the fewest
-    /// pods; ties go to the first by name. Deterministic, so traces are reproducible.
+    /// pods; ties go to the first by name. Deterministic, so traces are reproducible. Nodes are
+    /// kept ordered by load, so this is O(log nodes) unless many nodes are excluded.
     fn pick_node(&self, pod: &Pod) -> Option<String> {
-        let nodes = self.schedulable_nodes();
-        let mut best: Option<(usize, &str)> = None;
-        for n in nodes {
-            let fits = pod
-                .spec
-                .node_selector
-                .iter()
-                .all(|(k, v)| n.metadata.labels.get(k) == Some(v));
-            if !fits {
-                continue;
-            }
-            let count = self
-                .node_ipam
-                .pod_ips
-                .get(&n.metadata.name)
-                .map_or(0, |s| s.len());
-            if best.is_none_or(|(c, _)| count < c) {
-                best = Some((count, &n.metadata.name));
-            }
-        }
-        best.map(|(_, n)| n.to_string())
+        self.node_ipam
+            .by_load()
+            .find(|name| match self.get(Kind::Node, None, name) {
+                Some(Object::Node(n)) => {
+                    !n.spec.unschedulable
+                        && pod
+                            .spec
+                            .node_selector
+                            .iter()
+                            .all(|(k, v)| n.metadata.labels.get(k) == Some(v))
+                }
+                _ => false,
+            })
+            .map(ToString::to_string)
     }
 
     pub(crate) fn pod_started(&mut self, key: &ObjectKey, report: &mut ChangeReport) {
