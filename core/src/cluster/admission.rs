@@ -17,9 +17,11 @@ use crate::ipam::{AllocError, Allocator, Transaction};
 use crate::model::{Kind, LoadBalancerIngress, LoadBalancerStatus, Object, Service, ServiceType};
 use crate::validation::validate_object;
 
-/// The batch, checked and with its allocations made.
+/// The batch, checked and with its allocations made. `derived[i]` says why object `i` is left
+/// to a controller instead (see `derived.rs`).
 pub(super) struct Admitted {
     objects: Vec<Object>,
+    derived: Vec<Option<String>>,
 }
 
 pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admitted, ApplyError> {
@@ -31,7 +33,11 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
         .map(|o| o.name().to_string())
         .collect();
 
+    let derived = super::derived::derived_objects(cluster, &objects);
     for (index, object) in objects.iter().enumerate() {
+        if derived.get(index).is_some_and(Option::is_some) {
+            continue;
+        }
         let mut errs = validate_object(object);
         if let Some(key) = ObjectKey::of(object) {
             if !seen.insert(key.clone()) {
@@ -76,7 +82,7 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
     if !errors.is_empty() {
         return Err(ApplyError::Invalid(errors));
     }
-    allocate(cluster, objects)
+    allocate(cluster, objects, derived)
 }
 
 /// Fields the API server refuses to change on update.
@@ -135,7 +141,11 @@ fn check_immutable(old: &Object, new: &Object, errs: &mut Vec<FieldError>) {
 }
 
 /// Makes every allocation of the batch, all or nothing.
-fn allocate(cluster: &mut Cluster, mut objects: Vec<Object>) -> Result<Admitted, ApplyError> {
+fn allocate(
+    cluster: &mut Cluster,
+    mut objects: Vec<Object>,
+    derived: Vec<Option<String>>,
+) -> Result<Admitted, ApplyError> {
     let rng_before = cluster.rng.clone();
     let mut rng = cluster.rng.fork("ipam").fork(&format!("{}", cluster.uid_seq));
     let mut node_plan = NodePlan::new(&cluster.node_ipam);
@@ -144,6 +154,9 @@ fn allocate(cluster: &mut Cluster, mut objects: Vec<Object>) -> Result<Admitted,
     let mut lbs = cluster.lb_pool.begin();
     let mut errors = Vec::new();
     for (index, object) in objects.iter_mut().enumerate() {
+        if derived.get(index).is_some_and(Option::is_some) {
+            continue;
+        }
         let key = ObjectKey::of(object);
         let existing = key.as_ref().and_then(|k| cluster.store.get(k)).map(|e| &e.object);
         let result = match object {
@@ -183,7 +196,7 @@ fn allocate(cluster: &mut Cluster, mut objects: Vec<Object>) -> Result<Admitted,
     cluster.rng = rng_before
         .fork("after-apply")
         .fork(&format!("{}", cluster.uid_seq));
-    Ok(Admitted { objects })
+    Ok(Admitted { objects, derived })
 }
 
 fn alloc_err(e: AllocError, path: FieldPath) -> FieldError {
@@ -465,7 +478,14 @@ where
 }
 
 pub(super) fn commit(cluster: &mut Cluster, admitted: Admitted, report: &mut ChangeReport) {
-    for mut object in admitted.objects {
+    for (mut object, derived) in admitted.objects.into_iter().zip(admitted.derived) {
+        if let Some(why) = derived {
+            report.warnings.push(Warning {
+                object: object.object_ref(),
+                message: format!("skipped: {why}"),
+            });
+            continue;
+        }
         let Some(key) = ObjectKey::of(&object) else {
             if let Object::Other(other) = object {
                 let what = other.kind.clone();

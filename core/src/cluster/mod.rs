@@ -12,6 +12,7 @@
 
 mod admission;
 mod config;
+mod derived;
 mod events;
 mod store;
 pub mod time;

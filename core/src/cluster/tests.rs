@@ -903,3 +903,70 @@ fn the_scheduler_balances_and_respects_node_selectors_and_cordons() {
         "next free pod subnet"
     );
 }
+
+#[test]
+fn a_live_dump_does_not_double_what_controllers_make() {
+    let owner = |kind: &str, name: &str| json!([{"apiVersion": "apps/v1", "kind": kind, "name": name, "uid": "u-1", "controller": true}]);
+    let dump = alloc::vec![
+        deployment("web", 2, "web"),
+        obj(json!({"apiVersion": "apps/v1", "kind": "ReplicaSet",
+            "metadata": {"name": "web-5d8f", "ownerReferences": owner("Deployment", "web")},
+            "spec": {"replicas": 2, "selector": {"matchLabels": {"app": "web"}},
+                     "template": {"metadata": {"labels": {"app": "web"}}, "spec": {"containers": [{"name": "app"}]}}}})),
+        obj(json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "web-5d8f-abcde", "labels": {"app": "web"}, "ownerReferences": owner("ReplicaSet", "web-5d8f")},
+            "spec": {"containers": [{"name": "app"}]}, "status": {"phase": "Running", "podIP": "10.244.1.9"}})),
+        service(
+            "web",
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+        ),
+        obj(
+            json!({"apiVersion": "discovery.k8s.io/v1", "kind": "EndpointSlice",
+            "metadata": {"name": "web-x1", "labels": {"kubernetes.io/service-name": "web",
+                "endpointslice.kubernetes.io/managed-by": "endpointslice-controller.k8s.io"}},
+            "addressType": "IPv4", "endpoints": [{"addresses": ["10.244.1.9"]}], "ports": []})
+        ),
+        obj(json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "web"}})),
+        // Its owner is not in the dump: kept as a plain pod.
+        obj(json!({"apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": "stray", "labels": {"app": "web"}, "ownerReferences": owner("ReplicaSet", "gone")},
+            "spec": {"containers": [{"name": "app"}]}})),
+    ];
+    let mut c = cluster();
+    let report = c.apply(dump).unwrap();
+    let skipped: Vec<String> = report
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("skipped"))
+        .map(|w| w.object.to_string())
+        .collect();
+    assert_eq!(
+        skipped,
+        [
+            "ReplicaSet/default/web-5d8f",
+            "Pod/default/web-5d8f-abcde",
+            "EndpointSlice/default/web-x1",
+            "Endpoints/default/web"
+        ]
+    );
+    let names: Vec<String> = pods(&c, "default").into_iter().map(|p| p.metadata.name).collect();
+    assert_eq!(
+        names.len(),
+        3,
+        "two from kroute's ReplicaSet and the stray: {names:?}"
+    );
+    assert!(names.contains(&"stray".to_string()));
+    assert_eq!(slices(&c, "default", "web").len(), 1);
+
+    // Errors still point at the object's place in the batch, skipped ones included.
+    let err = cluster()
+        .apply(alloc::vec![
+            obj(json!({"apiVersion": "v1", "kind": "Endpoints", "metadata": {"name": "web"}})),
+            service("web", json!({"selector": {"app": "web"}, "ports": [{"port": 0}]})),
+        ])
+        .unwrap_err();
+    let ApplyError::Invalid(errors) = err else {
+        panic!("expected invalid")
+    };
+    assert_eq!(errors[0].index, Some(1));
+}
