@@ -1,0 +1,3 @@
+//! The dataplane: compiled routing tables that answer route decisions with their reasons.
+
+pub mod gateway;
