@@ -278,7 +278,7 @@ pub struct ListenerAttachment {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AttachOutcome {
-    /// Attached, serving these hostnames (the intersections); `["*"]`-like "any" is `None`.
+    /// Attached, serving these hostnames (the intersections; `None` is any host).
     Attached { hostnames: Vec<Option<HostPattern>> },
     /// The listener's protocol does not carry HTTPRoutes (TCP, UDP, TLS).
     KindNotAllowed { protocol: String },

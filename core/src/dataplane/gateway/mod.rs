@@ -10,6 +10,35 @@
 //! in precedence order — the first that matches wins — and picks a backend by weight
 //! (`weights.rs`). Its cost is O(candidates for that host); nothing is sorted per request.
 //!
+//! ```
+//! use kroute::dataplane::gateway::{ClusterFacts, GatewayRouter, GatewayVerdict, HttpRequest, RouteInput};
+//! use kroute::model::{Gateway, HttpRoute};
+//! use kroute::rng::Rng;
+//! use serde_json::json;
+//!
+//! let gateway: Gateway = serde_json::from_value(json!({
+//!     "metadata": {"name": "gw"},
+//!     "spec": {"gatewayClassName": "c", "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}]}
+//! })).unwrap();
+//! let route: HttpRoute = serde_json::from_value(json!({
+//!     "metadata": {"name": "books"},
+//!     "spec": {"parentRefs": [{"name": "gw"}], "hostnames": ["shop.example"], "rules": [
+//!         {"matches": [{"path": {"type": "PathPrefix", "value": "/books"}}],
+//!          "backendRefs": [{"name": "books-v1", "port": 80, "weight": 90}, {"name": "books-v2", "port": 80, "weight": 10}]}
+//!     ]}
+//! })).unwrap();
+//! let routes = [RouteInput { route: &route, created_ms: 0 }];
+//! let (router, statuses) = GatewayRouter::build(&gateway, &routes, &ClusterFacts::default());
+//! assert!(statuses[0].accepted());
+//!
+//! let request = HttpRequest { host: "shop.example:80", port: 80, path: "/books/42", method: "GET", ..Default::default() };
+//! let decision = router.route(&request, &mut Rng::new(7));
+//! let GatewayVerdict::Routed { backend, probability, .. } = &decision.verdict else { panic!() };
+//! assert!(backend.name.starts_with("books-v"));
+//! assert!(probability == &0.9 || probability == &0.1);
+//! assert_eq!(router.backend_shares("default", "books", 0).unwrap()[1].share, 0.1);
+//! ```
+//!
 //! ## Precedence
 //!
 //! Candidates are ordered by the first of these that differs (SPEC §7.2; the one that decided is
