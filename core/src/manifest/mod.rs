@@ -52,6 +52,8 @@ mod documents;
 mod locate;
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_fixtures;

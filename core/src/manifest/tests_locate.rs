@@ -113,6 +113,9 @@ items:
 kind: List
 ";
 
+/// `app` is a key and a prefix of another: serde's dotted path must find the longer one.
+const PREFIX_KEYS: &str = "metadata:\n  labels:\n    app: a\n    app.kubernetes.io/name: b\n";
+
 /// (document, path, expected (line, column)); a path that is not in the text resolves to its
 /// nearest ancestor.
 const CASES: &[(&str, &str, (usize, usize))] = &[
@@ -123,6 +126,8 @@ const CASES: &[(&str, &str, (usize, usize))] = &[
     // serde prints map keys dotted: the longest key that exists wins.
     (BLOCK, "metadata.labels.app.kubernetes.io/name", (7, 5)),
     (BLOCK, "metadata.labels[quoted key]", (8, 5)),
+    (PREFIX_KEYS, "metadata.labels.app.kubernetes.io/name", (4, 5)),
+    (PREFIX_KEYS, "metadata.labels.app", (3, 5)),
     (BLOCK, "metadata.labels[single]", (9, 5)),
     (BLOCK, "spec.selector", (11, 3)),
     // Inside a one-line flow mapping: the key itself.
