@@ -114,19 +114,18 @@ fn is_marker(line: &str, marker: &str) -> bool {
 /// The first character that is not whitespace, a comment or a directive (`%YAML 1.2`).
 fn first_content(text: &str, line: usize, column: usize) -> Option<(usize, usize)> {
     for (n, raw) in text.split('\n').enumerate() {
+        // `n == 0` may be the rest of a `---` line (column 4), where `%` is not a directive.
         let base = if n == 0 { column } else { 1 };
-        if n > 0 && raw.starts_with('%') {
-            continue;
-        }
-        if n == 0 && column == 1 && raw.starts_with('%') {
+        if base == 1 && raw.starts_with('%') {
             continue;
         }
         let trimmed = raw.trim_start_matches([' ', '\t', '\r']);
         if trimmed.is_empty() || trimmed.starts_with('#') {
             continue;
         }
+        // Only ASCII whitespace was trimmed, so this is a character count as well.
         let skipped = raw.len() - trimmed.len();
-        return Some((line + n, base + raw[..skipped].chars().count()));
+        return Some((line + n, base + skipped));
     }
     None
 }
