@@ -39,6 +39,8 @@ pub mod dns;
 pub mod endpoints;
 pub mod error;
 pub mod ipam;
+#[cfg(feature = "yaml")]
+pub mod manifest;
 pub mod model;
 pub mod rng;
 pub mod selector;

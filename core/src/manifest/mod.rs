@@ -1,0 +1,613 @@
+//! Manifests in: YAML and JSON text → typed objects, or errors that say where.
+//!
+//! People paste what they have — a Helm render, a `kubectl get … -o yaml` dump, a tutorial's
+//! file, JSON. [`parse_manifests`] takes all of it:
+//!
+//! - multi-document streams (`---`, `...`), with empty and comment-only documents skipped (Helm's
+//!   `# Source:` headers, licence banners, a trailing `---`);
+//! - anchors, aliases and merge keys (`<<: *defaults`), flow style and KYAML, comments;
+//! - `kind: List` and `*List` kinds (`kubectl get -o yaml`) flattened into their items, and a
+//!   top-level sequence or JSON array of objects;
+//! - JSON, which is YAML.
+//!
+//! Values follow what the API server receives after kubectl's YAML → JSON conversion (see
+//! `convert.rs`): a quoted `"8080"` stays a string — fine for a label or an int-or-string
+//! `targetPort` (where it is then a port *name*, and validation says what is wrong with it), a
+//! type error for `port`; an explicit `null` is the same as leaving the field out. Kinds kroute
+//! does not model become [`Object::Other`], kept and reported, never rejected.
+//!
+//! Every error is a [`ManifestIssue`]: document, line and column, the object (`Service/default/web`)
+//! when known, the field path (`spec.ports[1].targetPort`) and the message. Positions come from
+//! serde_yaml_ng for syntax errors and from [`locate`] — a second, structural read of the text —
+//! for everything found on typed objects. The cluster's own errors (validation, admission) are
+//! positioned the same way with [`locate_error`] / [`locate_errors`], so a UI can underline the
+//! line whatever stage refused it.
+//!
+//! ```
+//! use kroute::manifest::parse_manifests;
+//!
+//! let text = "\
+//! # Source: chart/templates/svc.yaml
+//! apiVersion: v1
+//! kind: Service
+//! metadata: {name: web}
+//! spec:
+//!   ports:
+//!   - port: 80
+//!   - port: \"8080\"
+//! ";
+//! let err = parse_manifests(text).unwrap_err();
+//! assert_eq!(
+//!     err.to_string(),
+//!     "document 1, line 8, column 5: Service/default/web: spec.ports[1].port: Invalid value: \
+//!      wrong type: invalid type: string \"8080\", expected i64"
+//! );
+//! ```
+//!
+//! Architecture invariant: this module only reads text. It decides nothing about validity
+//! (that is `validation` and the cluster's admission) beyond what the JSON shape decides.
+
+mod convert;
+mod documents;
+mod locate;
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod tests_fixtures;
+#[cfg(test)]
+mod tests_locate;
+#[cfg(test)]
+mod tests_malformed;
+
+pub use documents::{documents, Document};
+pub use locate::locate;
+
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde_json::Value as Json;
+
+use crate::error::{FieldError, FieldErrorKind, FieldPath, ObjectError, ObjectRef};
+use crate::model::Object;
+use locate::Outline;
+
+/// One object of a manifest, with where it came from.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct ManifestObject {
+    pub object: Object,
+    /// 0-based index of its document in the stream (see [`Document::index`]).
+    pub doc: usize,
+    /// Its index in the document's `items` (a `kind: List`) or top-level sequence.
+    pub item: Option<usize>,
+    /// Where the object starts (1-based line and column, in the whole stream).
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What kind of problem an issue is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum IssueKind {
+    /// The text is not YAML (or JSON).
+    Syntax,
+    /// A document (or a List item) is YAML but not a mapping, so not an object.
+    NotAnObject,
+    /// A field is wrong: its shape, a validation rule or admission (the API server's kinds).
+    Field(FieldErrorKind),
+}
+
+/// One problem, positioned.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ManifestIssue {
+    /// 0-based document index (displayed 1-based, like lines and columns).
+    pub doc: usize,
+    /// 1-based line and column (in characters) in the whole stream.
+    pub line: usize,
+    pub column: usize,
+    /// The object, when its kind is known.
+    pub object: Option<ObjectRef>,
+    /// The field, relative to the object (`spec.ports[1].targetPort`).
+    #[serde(serialize_with = "serialize_path")]
+    pub path: Option<FieldPath>,
+    pub kind: IssueKind,
+    /// What is wrong, for a person; without the position, object and path, which are fields.
+    pub message: String,
+}
+
+fn serialize_path<S: serde::Serializer>(path: &Option<FieldPath>, s: S) -> Result<S::Ok, S::Error> {
+    match path {
+        Some(p) => s.serialize_some(p.as_str()),
+        None => s.serialize_none(),
+    }
+}
+
+impl fmt::Display for ManifestIssue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "document {}, line {}, column {}: ",
+            self.doc + 1,
+            self.line,
+            self.column
+        )?;
+        if let Some(o) = &self.object {
+            write!(f, "{o}: ")?;
+        }
+        if let Some(p) = self.path.as_ref().filter(|p| !p.as_str().is_empty()) {
+            write!(f, "{p}: ")?;
+        }
+        f.write_str(&self.message)
+    }
+}
+
+/// Everything wrong with a manifest. Parsing is all or nothing: one issue and no object is
+/// returned, so nothing half-read reaches the cluster.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct ManifestError {
+    pub errors: Vec<ManifestIssue>,
+}
+
+impl fmt::Display for ManifestError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.errors.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ManifestError {}
+
+/// Reads every object of a YAML or JSON stream, in order. Errors are collected over the whole
+/// stream (a syntax error ends only its own document) and returned together.
+pub fn parse_manifests(text: &str) -> Result<Vec<ManifestObject>, ManifestError> {
+    let mut objects = Vec::new();
+    let mut errors = Vec::new();
+    for doc in documents(text) {
+        if let Some(start) = doc.content {
+            read_document(&doc, start, &mut objects, &mut errors);
+        }
+    }
+    if errors.is_empty() {
+        Ok(objects)
+    } else {
+        Err(ManifestError { errors })
+    }
+}
+
+/// Positions one error of the cluster (validation, admission) in the text the objects were
+/// parsed from: `err.index` is the object's place in the batch, that is in `objects` when the
+/// batch was `objects` in order. The issue is at the first field error; the others are added to
+/// its message (use [`locate_errors`] for one issue each).
+pub fn locate_error(objects: &[ManifestObject], text: &str, err: &ObjectError) -> ManifestIssue {
+    let docs = documents(text);
+    let mut issues = field_issues(objects, &docs, err).into_iter();
+    let Some(mut first) = issues.next() else {
+        let (doc, line, column) = object_position(objects, err);
+        return ManifestIssue {
+            doc,
+            line,
+            column,
+            object: Some(err.object.clone()),
+            path: None,
+            kind: IssueKind::Field(FieldErrorKind::Invalid),
+            message: "is invalid".to_string(),
+        };
+    };
+    for more in issues {
+        first.message.push_str("; ");
+        if let Some(p) = more.path.as_ref().filter(|p| !p.as_str().is_empty()) {
+            first.message.push_str(p.as_str());
+            first.message.push_str(": ");
+        }
+        first.message.push_str(&more.message);
+    }
+    first
+}
+
+/// Positions every field error of every object error (what `Cluster::apply` returns in
+/// `ApplyError::Invalid`): one issue per field error, in order.
+pub fn locate_errors(objects: &[ManifestObject], text: &str, errors: &[ObjectError]) -> ManifestError {
+    let docs = documents(text);
+    ManifestError {
+        errors: errors
+            .iter()
+            .flat_map(|e| field_issues(objects, &docs, e))
+            .collect(),
+    }
+}
+
+/// The manifest object an error is about: the one at `err.index` if it is that object,
+/// otherwise the first with the same identity.
+fn find_object<'m>(objects: &'m [ManifestObject], err: &ObjectError) -> Option<&'m ManifestObject> {
+    let by_index = err.index.and_then(|i| objects.get(i));
+    by_index
+        .filter(|o| o.object.object_ref() == err.object)
+        .or_else(|| objects.iter().find(|o| o.object.object_ref() == err.object))
+        .or(by_index)
+}
+
+/// (doc, line, column) of the object an error is about; the start of the stream when the
+/// error names no object of `objects`.
+fn object_position(objects: &[ManifestObject], err: &ObjectError) -> (usize, usize, usize) {
+    find_object(objects, err).map_or((0, 1, 1), |o| (o.doc, o.line, o.column))
+}
+
+fn field_issues(objects: &[ManifestObject], docs: &[Document<'_>], err: &ObjectError) -> Vec<ManifestIssue> {
+    let (doc, line, column) = object_position(objects, err);
+    let found = find_object(objects, err);
+    let outline = found
+        .and_then(|o| docs.iter().find(|d| d.index == o.doc))
+        .map(|d| Outline::parse(d.text, d.line, d.column));
+    let base = match (found.and_then(|o| o.item), &outline) {
+        (Some(i), Some(outline)) => item_path(outline, i),
+        _ => String::new(),
+    };
+    err.errors
+        .iter()
+        .map(|fe| {
+            let (line, column) = outline
+                .as_ref()
+                .and_then(|o| o.find_under(&base, fe.path.as_str()))
+                .unwrap_or((line, column));
+            ManifestIssue {
+                doc,
+                line,
+                column,
+                object: Some(err.object.clone()),
+                path: Some(fe.path.clone()),
+                kind: IssueKind::Field(fe.kind),
+                message: field_message(fe),
+            }
+        })
+        .collect()
+}
+
+/// The path of item `i` of a document: `items[i]` in a List, `[i]` in a top-level sequence.
+fn item_path(outline: &Outline, i: usize) -> String {
+    match outline.root.as_ref().map(|r| &r.shape) {
+        Some(locate::Shape::Seq(_)) => format!("[{i}]"),
+        _ => format!("items[{i}]"),
+    }
+}
+
+/// A field error's text without its path (the issue carries the path).
+fn field_message(fe: &FieldError) -> String {
+    let full = fe.to_string();
+    let prefix = format!("{}: ", fe.path);
+    match full.strip_prefix(&prefix) {
+        Some(rest) => rest.to_string(),
+        None => full,
+    }
+}
+
+/// One document: YAML → JSON → one object, a List's items or a sequence's items.
+fn read_document(
+    doc: &Document<'_>,
+    start: (usize, usize),
+    objects: &mut Vec<ManifestObject>,
+    errors: &mut Vec<ManifestIssue>,
+) {
+    let issue =
+        |(line, column): (usize, usize), path: Option<FieldPath>, kind, message: String| ManifestIssue {
+            doc: doc.index,
+            line,
+            column,
+            object: None,
+            path,
+            kind,
+            message,
+        };
+    let mut yaml: serde_yaml_ng::Value = match serde_yaml_ng::from_str(doc.text) {
+        Ok(v) => v,
+        Err(e) => {
+            errors.push(syntax_issue(doc, start, &e));
+            return;
+        }
+    };
+    if let Err(e) = yaml.apply_merge() {
+        let outline = Outline::parse(doc.text, doc.line, doc.column);
+        let at = outline.find_key("<<").unwrap_or(start);
+        errors.push(issue(at, None, IssueKind::Syntax, e.to_string()));
+        return;
+    }
+    let json = match convert::to_json(yaml) {
+        Ok(j) => j,
+        Err(e) => {
+            let outline = Outline::parse(doc.text, doc.line, doc.column);
+            let at = outline.find(e.path.as_str()).unwrap_or(start);
+            let message = format!("Invalid value: {}", e.message);
+            errors.push(issue(
+                at,
+                Some(e.path),
+                IssueKind::Field(FieldErrorKind::Invalid),
+                message,
+            ));
+            return;
+        }
+    };
+    match json {
+        // `--- ~` or `--- null`: a document that holds nothing.
+        Json::Null => {}
+        Json::Object(map) if is_list(&map) => {
+            let outline = Outline::parse(doc.text, doc.line, doc.column);
+            match map.into_iter().find(|(k, _)| k == "items").map(|(_, v)| v) {
+                None => {}
+                Some(Json::Array(items)) => read_items(doc, &outline, "items", items, objects, errors),
+                Some(other) => {
+                    let at = outline.find("items").unwrap_or(start);
+                    errors.push(issue(
+                        at,
+                        Some(FieldPath::new("items")),
+                        IssueKind::Field(FieldErrorKind::Invalid),
+                        format!(
+                            "Invalid value: a List's items must be a sequence of objects, not {}",
+                            describe(&other)
+                        ),
+                    ));
+                }
+            }
+        }
+        Json::Object(map) => {
+            let target = Target {
+                doc,
+                item: None,
+                base: "",
+                at: start,
+            };
+            match decode(Json::Object(map)) {
+                Ok(object) => objects.push(target.object(object)),
+                Err(err) => {
+                    // Only now is the text read for positions.
+                    let outline = Outline::parse(doc.text, doc.line, doc.column);
+                    errors.extend(target.issues(&err, &outline));
+                }
+            }
+        }
+        Json::Array(items) => {
+            let outline = Outline::parse(doc.text, doc.line, doc.column);
+            read_items(doc, &outline, "", items, objects, errors);
+        }
+        other => errors.push(issue(
+            start,
+            None,
+            IssueKind::NotAnObject,
+            format!(
+                "a document must be an object (a mapping with apiVersion and kind), not {}",
+                describe(&other)
+            ),
+        )),
+    }
+}
+
+/// `kind: List`, or a `*List` kind (`ServiceList`) that has `items`.
+fn is_list(map: &serde_json::Map<String, Json>) -> bool {
+    match map.get("kind").and_then(Json::as_str) {
+        Some("List") => true,
+        Some(kind) => kind.ends_with("List") && map.contains_key("items"),
+        None => false,
+    }
+}
+
+/// What a value is, for messages.
+fn describe(v: &Json) -> &'static str {
+    match v {
+        Json::Null => "null",
+        Json::Bool(_) => "a boolean",
+        Json::Number(_) => "a number",
+        Json::String(_) => "a string",
+        Json::Array(_) => "a sequence",
+        Json::Object(_) => "a mapping",
+    }
+}
+
+/// The items of a List (`field` = `items`) or of a top-level sequence (`field` empty).
+fn read_items(
+    doc: &Document<'_>,
+    outline: &Outline,
+    field: &str,
+    items: Vec<Json>,
+    objects: &mut Vec<ManifestObject>,
+    errors: &mut Vec<ManifestIssue>,
+) {
+    let fallback = doc.content.unwrap_or((doc.line, doc.column));
+    for (i, item) in items.into_iter().enumerate() {
+        let base = if field.is_empty() {
+            format!("[{i}]")
+        } else {
+            format!("{field}[{i}]")
+        };
+        let at = outline.find(&base).unwrap_or(fallback);
+        if !item.is_object() {
+            errors.push(ManifestIssue {
+                doc: doc.index,
+                line: at.0,
+                column: at.1,
+                object: None,
+                path: None,
+                kind: IssueKind::NotAnObject,
+                message: format!(
+                    "item {i} must be an object (a mapping with apiVersion and kind), not {}",
+                    describe(&item)
+                ),
+            });
+            continue;
+        }
+        let target = Target {
+            doc,
+            item: Some(i),
+            base: &base,
+            at,
+        };
+        match decode(item) {
+            Ok(object) => objects.push(target.object(object)),
+            Err(err) => errors.extend(target.issues(&err, outline)),
+        }
+    }
+}
+
+/// Where an object is: its document, its item index and path in the document, its position.
+struct Target<'t, 'd> {
+    doc: &'t Document<'d>,
+    item: Option<usize>,
+    base: &'t str,
+    at: (usize, usize),
+}
+
+impl Target<'_, '_> {
+    fn object(&self, object: Object) -> ManifestObject {
+        ManifestObject {
+            object,
+            doc: self.doc.index,
+            item: self.item,
+            line: self.at.0,
+            column: self.at.1,
+        }
+    }
+
+    fn issues<'e>(
+        &'e self,
+        err: &'e ObjectError,
+        outline: &'e Outline,
+    ) -> impl Iterator<Item = ManifestIssue> + 'e {
+        let object = Some(err.object.clone()).filter(|o| !o.kind.is_empty());
+        err.errors.iter().map(move |fe| {
+            let (line, column) = outline.find_under(self.base, fe.path.as_str()).unwrap_or(self.at);
+            ManifestIssue {
+                doc: self.doc.index,
+                line,
+                column,
+                object: object.clone(),
+                path: Some(outline.canonical_path(self.base, fe.path.as_str())),
+                kind: IssueKind::Field(fe.kind),
+                message: field_message(fe),
+            }
+        })
+    }
+}
+
+/// [`Object::from_value`], after checking that `kind` and `apiVersion`, when present, are
+/// strings (`from_value` would call a numeric kind missing).
+fn decode(value: Json) -> Result<Object, ObjectError> {
+    for field in ["kind", "apiVersion"] {
+        if let Some(v) = value.get(field).filter(|v| !v.is_string()) {
+            let shown = v.to_string();
+            return Err(ObjectError {
+                object: ObjectRef {
+                    kind: String::new(),
+                    namespace: None,
+                    name: String::new(),
+                },
+                index: None,
+                errors: alloc::vec![FieldError::invalid(
+                    FieldPath::new(field),
+                    shown,
+                    format!("{field} must be a string")
+                )],
+            });
+        }
+    }
+    Object::from_value(value)
+}
+
+/// A serde_yaml_ng error, positioned in the stream. Its own location is relative to the
+/// document; positions inside the message (`while parsing a block mapping at line 2 column 3`)
+/// are translated too.
+fn syntax_issue(doc: &Document<'_>, start: (usize, usize), e: &serde_yaml_ng::Error) -> ManifestIssue {
+    let raw = e.to_string();
+    let own = e.location().map(|l| (l.line(), l.column()));
+    let mut message = translate_positions(&raw, doc, own);
+    let mut path = None;
+    let mut kind = IssueKind::Syntax;
+    let (line, column) = match e.location() {
+        Some(loc) => doc.to_stream(loc.line(), loc.column()),
+        None => {
+            let outline = Outline::parse(doc.text, doc.line, doc.column);
+            outline.trailing.map_or(start, locate::Pos::pair)
+        }
+    };
+    let mut at = (line, column);
+    if raw.starts_with("deserializing from YAML containing more than one document") {
+        message = "unexpected content after the end of the document (check its indentation, or \
+                   separate documents with ---)"
+            .to_string();
+    } else if let Some(i) = raw.find("duplicate entry with key") {
+        // serde_yaml_ng points at the mapping; the repeated key is what to fix.
+        message = translate_positions(&raw[i..], doc, own);
+        if let Some((p, pos)) = Outline::parse(doc.text, doc.line, doc.column).duplicate_key() {
+            path = Some(p);
+            at = pos.pair();
+        }
+    } else if let Some((field, number)) = out_of_range(&raw) {
+        // A number too big for any integer: the API server refuses it as the field's value.
+        let outline = Outline::parse(doc.text, doc.line, doc.column);
+        at = outline.find(field).unwrap_or(at);
+        path = Some(outline.canonical_path("", field));
+        kind = IssueKind::Field(FieldErrorKind::Invalid);
+        message = format!("Invalid value: {number}: integer out of range");
+    }
+    ManifestIssue {
+        doc: doc.index,
+        line: at.0,
+        column: at.1,
+        object: None,
+        path,
+        kind,
+        message,
+    }
+}
+
+/// serde_yaml_ng's `spec.ports[0].port: invalid type: integer `123…` as u128, …` →
+/// (`spec.ports[0].port`, `123…`).
+fn out_of_range(message: &str) -> Option<(&str, &str)> {
+    let (field, rest) = message.split_once(": invalid type: integer `")?;
+    let (number, rest) = rest.split_once('`')?;
+    rest.starts_with(" as u128").then_some(())?;
+    Some((field, number))
+}
+
+/// Drops the error's own ` at line L column C` (the issue carries it) and rewrites any other
+/// `line L column C` in the message to stream positions.
+fn translate_positions(message: &str, doc: &Document<'_>, own: Option<(usize, usize)>) -> String {
+    let mut out = String::with_capacity(message.len());
+    // libyaml prints a mark at the very start of the text as a byte position.
+    let mut rest = message.strip_suffix(" at position 0").unwrap_or(message);
+    let mut own = own;
+    while let Some(i) = rest.find("line ") {
+        let (head, tail) = rest.split_at(i);
+        let Some((line, column, after)) = parse_line_column(tail) else {
+            out.push_str(&rest[..i + 5]);
+            rest = &rest[i + 5..];
+            continue;
+        };
+        if own == Some((line, column)) && head.ends_with(" at ") {
+            out.push_str(&head[..head.len() - 4]);
+            own = None;
+        } else {
+            let (l, c) = doc.to_stream(line, column);
+            out.push_str(head);
+            out.push_str(&format!("line {l} column {c}"));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `line 12 column 3…` → (12, 3, "…").
+fn parse_line_column(s: &str) -> Option<(usize, usize, &str)> {
+    let s = s.strip_prefix("line ")?;
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let line = s.get(..digits)?.parse().ok()?;
+    let s = s.get(digits..)?.strip_prefix(" column ")?;
+    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
+    let column = s.get(..digits)?.parse().ok()?;
+    Some((line, column, s.get(digits..)?))
+}
