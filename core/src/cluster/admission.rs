@@ -14,7 +14,9 @@ use super::{Action, ApplyError, ChangeReport, Cluster, Entry, ObjectKey, Origin,
 use crate::controllers::nodes::NodePlan;
 use crate::error::{FieldError, FieldPath, ObjectError};
 use crate::ipam::{AllocError, Allocator, Transaction};
-use crate::model::{Kind, LoadBalancerIngress, LoadBalancerStatus, Object, Service, ServiceType};
+use crate::model::{
+    IntOrString, Kind, LoadBalancerIngress, LoadBalancerStatus, Object, Service, ServiceType,
+};
 use crate::validation::validate_object;
 
 /// The batch, checked and with its allocations made. `derived[i]` says why object `i` is left
@@ -271,6 +273,18 @@ where
     };
     svc.spec.cluster_ip = cluster_ip.clone();
     svc.spec.cluster_ips = cluster_ip.into_iter().collect();
+    // targetPort defaults to port when absent, 0 or "" (upstream `SetDefaults_Service`).
+    for p in svc.spec.ports.iter_mut() {
+        let unset = match &p.target_port {
+            None | Some(IntOrString::Int(0)) => true,
+            Some(IntOrString::String(s)) => s.is_empty(),
+            Some(IntOrString::Int(_)) => false,
+        };
+        if unset {
+            p.target_port = Some(IntOrString::Int(p.port));
+        }
+    }
+
     // Address families, defaulted as a single-stack IPv4 API server does (ExternalName has none).
     if ty == ServiceType::ExternalName {
         svc.spec.ip_families.clear();

@@ -970,3 +970,22 @@ fn a_live_dump_does_not_double_what_controllers_make() {
     };
     assert_eq!(errors[0].index, Some(1));
 }
+
+#[test]
+fn target_port_defaults_to_port() {
+    let mut c = cluster();
+    c.apply(alloc::vec![service("s", json!({"ports": [
+        {"name": "a", "port": 80}, {"name": "b", "port": 81, "targetPort": 0}, {"name": "c", "port": 82, "targetPort": ""},
+        {"name": "d", "port": 83, "targetPort": 8083}]}))])
+    .unwrap();
+    let Some(Object::Service(s)) = c.get(Kind::Service, None, "s") else {
+        panic!("no service")
+    };
+    let targets: Vec<Option<crate::model::IntOrString>> =
+        s.spec.ports.iter().map(|p| p.target_port.clone()).collect();
+    use crate::model::IntOrString::Int;
+    assert_eq!(
+        targets,
+        [Some(Int(80)), Some(Int(81)), Some(Int(82)), Some(Int(8083))]
+    );
+}

@@ -203,6 +203,9 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
             ));
         }
         match &p.target_port {
+            // 0 and "" are defaulted to `port` before validation (upstream `SetDefaults_Service`).
+            Some(IntOrString::Int(0)) => {}
+            Some(IntOrString::String(s)) if s.is_empty() => {}
             Some(IntOrString::Int(t)) => validate_port_number(*t, ppath.child("targetPort"), errs),
             Some(IntOrString::String(s)) => {
                 push_msgs(errs, ppath.child("targetPort"), s, names::is_valid_port_name(s))

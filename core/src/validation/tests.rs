@@ -145,8 +145,19 @@ fn cases() -> alloc::vec::Vec<Case> {
         ),
         (
             "numeric targetPort out of range",
-            svc(json!({"ports": [{"port": 80, "targetPort": 0}]})),
+            svc(json!({"ports": [{"port": 80, "targetPort": 65536}]})),
             Some((Invalid, "spec.ports[0].targetPort"))
+        ),
+        // SetDefaults_Service turns 0 and "" into `port` before validation.
+        (
+            "targetPort 0 is defaulted",
+            svc(json!({"ports": [{"port": 80, "targetPort": 0}]})),
+            None
+        ),
+        (
+            "empty targetPort is defaulted",
+            svc(json!({"ports": [{"port": 80, "targetPort": ""}]})),
+            None
         ),
         (
             "nodePort on ClusterIP",
