@@ -34,6 +34,7 @@ extern crate std;
 
 pub mod cluster;
 pub mod controllers;
+pub mod dataplane;
 pub mod dns;
 pub mod endpoints;
 pub mod error;
