@@ -48,8 +48,8 @@ pub(super) fn decide(
     table: &RuleTable,
     host: &str,
     path: &str,
-    mut hf: HostFindings,
-    mut pf: PathFindings,
+    mut hosts_found: HostFindings,
+    mut paths_found: PathFindings,
     tls: Option<&TlsMatch>,
 ) -> IngressDecision {
     let mut reasons = Vec::new();
@@ -59,14 +59,15 @@ pub(super) fn decide(
         canonical(groups);
         groups.sort_by(|a, b| table.groups[*a].host.cmp(&table.groups[*b].host));
     };
-    match hf.chosen {
+    match hosts_found.chosen {
         Some(chosen) => {
             reasons.push(IngressReason::HostGroup {
                 group: group_host(chosen),
             });
-            by_host(&mut hf.less_specific);
+            by_host(&mut hosts_found.less_specific);
             reasons.extend(
-                hf.less_specific
+                hosts_found
+                    .less_specific
                     .iter()
                     .map(|&g| IngressReason::LessSpecificHostGroup {
                         group: group_host(g),
@@ -76,23 +77,25 @@ pub(super) fn decide(
         }
         None => reasons.push(IngressReason::NoHostGroup),
     }
-    by_host(&mut hf.wildcard_misses);
+    by_host(&mut hosts_found.wildcard_misses);
     reasons.extend(
-        (hf.wildcard_misses.iter()).map(|&g| IngressReason::WildcardCoversOneLabel { group: group_host(g) }),
+        (hosts_found.wildcard_misses.iter())
+            .map(|&g| IngressReason::WildcardCoversOneLabel { group: group_host(g) }),
     );
-    by_host(&mut hf.different_hosts);
-    reasons
-        .extend((hf.different_hosts.iter()).map(|&g| IngressReason::DifferentHost { group: group_host(g) }));
+    by_host(&mut hosts_found.different_hosts);
+    reasons.extend(
+        (hosts_found.different_hosts.iter()).map(|&g| IngressReason::DifferentHost { group: group_host(g) }),
+    );
 
-    if let Some(winner) = pf.winner {
+    if let Some(winner) = paths_found.winner {
         explain_winner(table, winner, path, &mut reasons);
-        canonical(&mut pf.hits);
-        for &hit in pf.hits.iter().filter(|&&h| h != winner) {
+        canonical(&mut paths_found.hits);
+        for &hit in paths_found.hits.iter().filter(|&&h| h != winner) {
             reasons.push(loser_reason(table, hit, winner));
         }
     }
-    canonical(&mut pf.near);
-    for &(seq, miss) in &pf.near {
+    canonical(&mut paths_found.near);
+    for &(seq, miss) in &paths_found.near {
         let candidate = table.path_ref(seq);
         reasons.push(match miss {
             NearMiss::ExactTrailingSlash => IngressReason::ExactTrailingSlash { candidate },
@@ -108,9 +111,9 @@ pub(super) fn decide(
         });
     }
 
-    let answer = match pf.winner {
+    let answer = match paths_found.winner {
         Some(winner) => Some(path_answer(table, winner)),
-        None => default_answer(table, hf.chosen, &mut reasons),
+        None => default_answer(table, hosts_found.chosen, &mut reasons),
     };
 
     let mut https_redirect = None;
@@ -135,7 +138,7 @@ pub(super) fn decide(
     IngressDecision {
         host: host.to_string(),
         path: path.to_string(),
-        host_group: hf.chosen.map(group_host),
+        host_group: hosts_found.chosen.map(group_host),
         answer: answer.map(|(_, a)| a),
         https_redirect,
         reasons,

@@ -7,6 +7,8 @@ use alloc::string::{String, ToString};
 
 use serde::Serialize;
 
+use super::index::StrMap;
+
 /// The host of a rule (or of a TLS entry), as a host group key.
 ///
 /// Ordered from the most to the least specific: a precise host beats a wildcard, a wildcard
@@ -81,6 +83,11 @@ impl RuleHost {
 /// dot dropped (`foo.com.`), ASCII-lowercased (nginx compares names case-insensitively).
 /// Borrows unless there is something to lowercase.
 pub fn request_host(raw: &str) -> Cow<'_, str> {
+    // The common case — lowercase, no port, no trailing dot — in one pass, borrowed.
+    let plain = |b: &u8| !b.is_ascii_uppercase() && *b != b':';
+    if raw.as_bytes().iter().all(plain) && !raw.ends_with('.') {
+        return Cow::Borrowed(raw);
+    }
     let host = match raw.strip_prefix('[') {
         // An IPv6 literal keeps its brackets; the port follows the `]`.
         Some(rest) => match rest.find(']') {
@@ -126,39 +133,39 @@ pub fn is_parent_domain(parent: &str, host: &str) -> bool {
 /// lookups, whatever the number of hosts.
 #[derive(Clone, Debug)]
 pub(super) struct HostTable<T> {
-    precise: BTreeMap<String, (RuleHost, T)>,
+    precise: StrMap<(RuleHost, T)>,
     /// Keyed by the suffix after `*.`.
-    wildcard: BTreeMap<String, (RuleHost, T)>,
+    wildcard: StrMap<(RuleHost, T)>,
     any: Option<(RuleHost, T)>,
 }
 
-impl<T> Default for HostTable<T> {
-    fn default() -> Self {
-        HostTable {
-            precise: BTreeMap::new(),
-            wildcard: BTreeMap::new(),
-            any: None,
-        }
-    }
-}
-
 impl<T> HostTable<T> {
-    /// Adds a group unless one with this host exists (the first one stays).
-    pub(super) fn insert(&mut self, host: RuleHost, value: T) {
-        match &host {
-            RuleHost::Precise { host: h } => {
-                let key = h.clone();
-                self.precise.entry(key).or_insert((host, value));
-            }
-            RuleHost::Wildcard { .. } => {
-                let key = host.wildcard_suffix().unwrap_or_default().to_string();
-                self.wildcard.entry(key).or_insert((host, value));
-            }
-            RuleHost::Any => {
-                if self.any.is_none() {
-                    self.any = Some((host, value));
+    /// The table of `entries`; of two entries with one host, the first stays.
+    pub(super) fn new(entries: impl IntoIterator<Item = (RuleHost, T)>) -> HostTable<T> {
+        let mut precise = BTreeMap::new();
+        let mut wildcard = BTreeMap::new();
+        let mut any = None;
+        for (host, value) in entries {
+            match &host {
+                RuleHost::Precise { host: h } => {
+                    let key = h.clone();
+                    precise.entry(key).or_insert((host, value));
+                }
+                RuleHost::Wildcard { .. } => {
+                    let key = host.wildcard_suffix().unwrap_or_default().to_string();
+                    wildcard.entry(key).or_insert((host, value));
+                }
+                RuleHost::Any => {
+                    if any.is_none() {
+                        any = Some((host, value));
+                    }
                 }
             }
+        }
+        HostTable {
+            precise: StrMap::new(precise),
+            wildcard: StrMap::new(wildcard),
+            any,
         }
     }
 

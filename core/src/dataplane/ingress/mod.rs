@@ -108,15 +108,18 @@
 //!
 //! ## Cost
 //!
-//! [`IngressRouter::lookup`] (the answer without reasons, no allocation) costs three host map
-//! lookups plus one binary search per path segment, independent of the number of rules;
-//! [`IngressRouter::route`] adds the reasons, still independent of the number of rules outside
-//! the request's own trie path.
+//! [`IngressRouter::lookup`] (the answer without reasons, no allocation) costs at most three
+//! hashed host lookups plus one hashed child lookup per path segment: independent of the number
+//! of rules. [`IngressRouter::route`] adds the reasons, gathered along the same trie path
+//! (only partial-segment near misses cost a probe per character of a request segment), so it
+//! too does not grow with the rules outside the request's own path. The [`ReferenceMatcher`]
+//! is linear in the number of rules.
 
 mod class;
 mod decision;
 mod explain;
 mod host;
+mod index;
 mod path;
 mod reference;
 mod router;

@@ -51,10 +51,8 @@ impl PathType {
 /// request line always names at least `/`). Nothing else is normalised: no percent-decoding
 /// and no dot-segment removal, as the Ingress API defines matching on the path as sent.
 pub fn request_path(raw: &str) -> &str {
-    let path = match raw.find(['?', '#']) {
-        Some(end) => raw.get(..end).unwrap_or(raw),
-        None => raw,
-    };
+    let end = raw.bytes().position(|b| b == b'?' || b == b'#');
+    let path = end.and_then(|end| raw.get(..end)).unwrap_or(raw);
     if path.is_empty() {
         "/"
     } else {

@@ -15,6 +15,7 @@ use super::path::{exact_matches, near_miss, prefix_matches, request_path, PathTy
 use super::table::RuleTable;
 
 /// A linear matcher, the executable form of the precedence rules (see the module docs).
+#[derive(Clone, Debug)]
 pub struct ReferenceMatcher {
     table: RuleTable,
 }

@@ -1,26 +1,30 @@
 //! The compiled router: host groups in maps, each group's paths in a segment trie.
 //!
-//! A lookup costs three map lookups for the host and one child lookup (a binary search) per
-//! path segment, whatever the number of rules: the best Prefix is the deepest trie node on the
-//! request's path that holds one, the Exact path is at the node the whole path reaches. Each
-//! node keeps its winners precomputed; the full candidate lists beside them serve only
-//! [`IngressRouter::route`]'s explanations.
+//! A lookup costs up to three map lookups for the host and one child lookup per path segment,
+//! whatever the number of rules: the best Prefix is the deepest trie node on the request's path
+//! that holds one, the Exact path is at the node the whole path reaches. Each node keeps its
+//! winners precomputed; the full candidate lists beside them serve only
+//! [`IngressRouter::route`]'s explanations. Children live in one array of small hash tables, one
+//! per node (see [`index`](super::index)): a child lookup hashes the segment, reads a slot or
+//! two and compares one string.
 
-use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
+use core::ops::Range;
 
 use super::decision::{IngressDecision, IngressRef, RouteTarget, TlsMatch};
 use super::explain::{decide, HostFindings, PathFindings};
 use super::host::{request_host, suffixes, HostTable};
+use super::index::{find, hash, place, same, segments, slot_count, Slot, EMPTY};
 use super::path::{request_path, strip_one_slash, NearMiss};
 use super::table::RuleTable;
 
 /// Routes HTTP requests the way an Ingress controller does, with reasons. Built once per
 /// change of the Ingresses, then asked any number of times; see the [module docs](super) for
 /// the precedence rules.
+#[derive(Clone, Debug)]
 pub struct IngressRouter {
     table: RuleTable,
     /// Host → group.
@@ -28,15 +32,23 @@ pub struct IngressRouter {
     /// The trie root of each group.
     roots: Vec<usize>,
     nodes: Vec<Node>,
+    /// Every node's children: a hash table of (segment hash, child) per node, one after the
+    /// other.
+    child_slots: Vec<Slot>,
+    /// Every node's segment, one after the other (compact, for cache locality).
+    segment_bytes: Vec<u8>,
     /// Every path at each node (conflict losers included), for explanations.
     lists: Vec<NodeLists>,
     tls: HostTable<TlsMatch>,
 }
 
 /// A trie node: one more path segment than its parent.
+#[derive(Clone, Debug)]
 struct Node {
-    /// Sorted by segment, for binary search.
-    children: Vec<(Box<str>, usize)>,
+    /// The segment that leads here from the parent, in `segment_bytes`.
+    segment: Range<usize>,
+    /// Its children's table in `child_slots`.
+    children: Range<usize>,
     /// The Exact path whose segments end here (the oldest one if duplicated).
     exact: Option<usize>,
     /// The best prefix-like path whose elements end here: the longest string (`/foo/` over
@@ -44,7 +56,7 @@ struct Node {
     prefix: Option<usize>,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct NodeLists {
     exact: Vec<usize>,
     prefix: Vec<usize>,
@@ -52,52 +64,61 @@ struct NodeLists {
 
 impl IngressRouter {
     pub(super) fn compile(table: RuleTable) -> IngressRouter {
-        let mut hosts = HostTable::default();
         let mut builder = TrieBuilder::default();
-        let mut roots = Vec::with_capacity(table.groups.len());
-        for (g, group) in table.groups.iter().enumerate() {
-            hosts.insert(group.host.clone(), g);
-            roots.push(builder.node());
-        }
+        let roots: Vec<usize> = table.groups.iter().map(|_| builder.node()).collect();
+        let hosts = HostTable::new(
+            table
+                .groups
+                .iter()
+                .enumerate()
+                .map(|(g, group)| (group.host.clone(), g)),
+        );
         for (seq, entry) in table.paths.iter().enumerate() {
             let Some(&root) = roots.get(entry.group) else {
                 continue;
             };
             if entry.path_type.is_prefix_like() {
-                let node = builder.insert(root, strip_one_slash(&entry.path).split('/'));
+                let node = builder.insert(root, segments(strip_one_slash(&entry.path)));
                 builder.lists[node].prefix.push(seq);
             } else {
-                let node = builder.insert(root, entry.path.split('/'));
+                let node = builder.insert(root, segments(&entry.path));
                 builder.lists[node].exact.push(seq);
             }
         }
-        let mut tls = HostTable::default();
-        for t in &table.tls {
-            tls.insert(t.host.clone(), t.clone());
-        }
-        let nodes = builder
-            .children
-            .into_iter()
-            .zip(&builder.lists)
-            .map(|(children, lists)| {
-                let routable = |s: &&usize| table.paths[**s].shadowed_by.is_none();
-                Node {
-                    children: children
-                        .into_iter()
-                        .map(|(k, v)| (k.into_boxed_str(), v))
-                        .collect(),
-                    exact: lists.exact.iter().find(routable).copied(),
-                    prefix: (lists.prefix.iter().filter(routable))
-                        .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
-                        .copied(),
-                }
+        let tls = HostTable::new(table.tls.iter().map(|t| (t.host.clone(), t.clone())));
+        let routable = |s: &&usize| table.paths[**s].shadowed_by.is_none();
+        let mut nodes: Vec<Node> = (builder.lists.iter())
+            .map(|lists| Node {
+                segment: 0..0,
+                children: 0..0,
+                exact: lists.exact.iter().find(routable).copied(),
+                prefix: (lists.prefix.iter().filter(routable))
+                    .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
+                    .copied(),
             })
             .collect();
+        let (mut child_slots, mut segment_bytes) = (Vec::new(), Vec::new());
+        for (parent, children) in builder.children.into_iter().enumerate() {
+            let start = child_slots.len();
+            child_slots.resize(start + slot_count(children.len()), (0, EMPTY));
+            let slots = child_slots.get_mut(start..).unwrap_or_default();
+            for (segment, &child) in &children {
+                place(slots, hash(segment), child);
+            }
+            nodes[parent].children = start..child_slots.len();
+            for (segment, child) in children {
+                let start = segment_bytes.len();
+                segment_bytes.extend_from_slice(segment.as_bytes());
+                nodes[child].segment = start..segment_bytes.len();
+            }
+        }
         IngressRouter {
             table,
             hosts,
             roots,
             nodes,
+            child_slots,
+            segment_bytes,
             lists: builder.lists,
             tls,
         }
@@ -213,7 +234,7 @@ impl IngressRouter {
         };
         let mut node = root;
         let mut best = None;
-        for segment in body.split('/') {
+        for segment in segments(body) {
             if let Some(f) = found.as_deref_mut() {
                 self.partial_segments(node, segment, f);
             }
@@ -248,10 +269,20 @@ impl IngressRouter {
         self.nodes[node].exact.or(best)
     }
 
+    #[inline]
     fn child(&self, node: usize, segment: &str) -> Option<usize> {
-        let children = &self.nodes.get(node)?.children;
-        let i = children.binary_search_by(|(k, _)| (**k).cmp(segment)).ok()?;
-        children.get(i).map(|(_, c)| *c)
+        let range = self.nodes.get(node)?.children.clone();
+        if range.is_empty() {
+            return None;
+        }
+        let table = self.child_slots.get(range)?;
+        find(table, hash(segment), |c| {
+            let bytes = self
+                .nodes
+                .get(c)
+                .and_then(|n| self.segment_bytes.get(n.segment.clone()));
+            bytes.is_some_and(|b| same(b, segment.as_bytes()))
+        })
     }
 
     /// Prefix paths under `node` whose next element is a proper prefix of `segment`.

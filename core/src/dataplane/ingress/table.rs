@@ -23,6 +23,7 @@ const NOT_MODELLED: [(&str, Option<&str>); 3] = [
     ("nginx.ingress.kubernetes.io/canary", Some("true")),
 ];
 
+#[derive(Clone, Debug)]
 pub(super) struct RoutedIngress {
     pub reference: IngressRef,
     pub default_backend: Option<IngressBackend>,
@@ -33,6 +34,7 @@ pub(super) struct RoutedIngress {
 
 /// One routable path. Its index in [`RuleTable::paths`] is its rank in model order (older
 /// Ingress first, then rule, then path): the "earlier" of every tie.
+#[derive(Clone, Debug)]
 pub(super) struct PathEntry {
     pub ingress: usize,
     pub rule: usize,
@@ -48,12 +50,14 @@ pub(super) struct PathEntry {
 }
 
 /// The rules sharing one host (an NGINX `server`).
+#[derive(Clone, Debug)]
 pub(super) struct GroupEntry {
     pub host: RuleHost,
     /// The Ingress whose `defaultBackend` answers when no path of the group matches.
     pub default: Option<usize>,
 }
 
+#[derive(Clone, Debug)]
 pub(super) struct RuleTable {
     pub ingresses: Vec<RoutedIngress>,
     pub paths: Vec<PathEntry>,

@@ -212,3 +212,69 @@ proptest! {
         prop_assert_eq!(IngressRouter::build_all(&[&ingress]).0.lookup(&host, "/").is_some(), extra.len() == 1);
     }
 }
+
+proptest! {
+    /// The hot-path splitter is `str::split('/')`.
+    #[test]
+    fn segments_split_like_str_split(s in "[ab/]{0,10}") {
+        let ours: Vec<&str> = super::index::segments(&s).collect();
+        let std: Vec<&str> = s.split('/').collect();
+        prop_assert_eq!(ours, std);
+    }
+
+    /// The hashed map answers exactly like a `BTreeMap` of the same keys (short keys collide in
+    /// their home slot often at this size, so probing is exercised).
+    #[test]
+    fn str_map_finds_exactly_its_keys(
+        keys in proptest::collection::btree_set("[a-c.]{0,9}", 0..40),
+        probes in proptest::collection::vec("[a-c.]{0,9}", 0..40),
+    ) {
+        let map: alloc::collections::BTreeMap<String, usize> = keys.iter().cloned().zip(0..).collect();
+        let index = super::index::StrMap::new(map.clone());
+        for key in keys.iter().chain(&probes) {
+            prop_assert_eq!(index.get(key), map.get(key));
+        }
+    }
+}
+
+#[test]
+fn equal_hashes_are_told_apart_and_probing_wraps() {
+    use super::index::{find, place, Slot, EMPTY};
+    // Four slots; three values with one hash whose home is the last slot: they land in slots
+    // 3, 0 and 1, and each is found by its key.
+    let h = u64::MAX;
+    let mut slots: Vec<Slot> = alloc::vec![(0, EMPTY); 4];
+    for value in [10, 11, 12] {
+        place(&mut slots, h, value);
+    }
+    assert_eq!(slots, [(h, 11), (h, 12), (0, EMPTY), (h, 10)]);
+    for value in [10, 11, 12] {
+        assert_eq!(find(&slots, h, |v| v == value), Some(value));
+    }
+    assert_eq!(find(&slots, h, |v| v == 13), None);
+    assert_eq!(find(&slots, 0, |_| true), None);
+}
+
+#[test]
+fn byte_equality() {
+    // The confirmation after a hash hit: it alone tells colliding keys apart.
+    let long = "a-segment-longer-than-thirty-two-bytes";
+    let cases = [
+        ("", "", true),
+        ("a", "a", true),
+        ("ab", "ba", false),
+        ("a", "ab", false),
+        (long, long, true),
+    ];
+    for (a, b, want) in cases {
+        assert_eq!(
+            super::index::same(a.as_bytes(), b.as_bytes()),
+            want,
+            "{a:?} {b:?}"
+        );
+    }
+    assert!(!super::index::same(
+        long.as_bytes(),
+        "a-segment-longer-than-thirty-two-bytez".as_bytes()
+    ));
+}
