@@ -4,11 +4,10 @@ use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use super::tests::*;
 use super::*;
-use serde_json::Value;
 
 use crate::model::Ingress;
 

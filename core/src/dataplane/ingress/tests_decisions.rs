@@ -1,5 +1,6 @@
 //! SPEC §11 decisions 1–5 and 13, one test (or more) each.
 
+use alloc::format;
 use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -152,53 +153,53 @@ fn decision_3_most_specific_host_group_without_fall_through() {
 #[test]
 fn decision_4_older_wins_a_duplicate_path_and_the_loser_is_reported() {
     // SPEC §11 #4 / §6.9 model building 1 and 4.
-    let class: IngressClass = from(json!({"metadata": {"name": "nginx", "annotations":
-        {"ingressclass.kubernetes.io/is-default-class": "true"}}, "spec": {"controller": "k8s.io/ingress-nginx"}}));
+    let class = ingress_class("nginx", "k8s.io/ingress-nginx", true);
     let classes = [IngressClassInput {
         class: &class,
         created_ms: 0,
     }];
-    // (namespace, name, created_ms) in input order → the winner.
+    // (namespace, name, created_ms) in input order → the winner's `namespace/name`.
     let cases: &[(Created, &str)] = &[
-        (&[("default", "new", 20), ("default", "old", 10)], "old"),
-        (&[("default", "old", 10), ("default", "new", 20)], "old"),
+        (&[("default", "new", 20), ("default", "old", 10)], "default/old"),
+        (&[("default", "old", 10), ("default", "new", 20)], "default/old"),
         // Equal times: `namespace/name` descending (ingress-nginx's `in > jn`).
-        (&[("default", "a", 10), ("default", "b", 10)], "b"),
-        (&[("b-ns", "x", 10), ("a-ns", "x", 10)], "x"),
-        // `a-b/x` vs `a/x` compare as strings: `-` < `/`, so `a/x` is greater and wins.
-        (&[("a-b", "x", 10), ("a", "y", 10)], "y"),
+        (&[("default", "a", 10), ("default", "b", 10)], "default/b"),
+        (&[("a-ns", "x", 10), ("b-ns", "x", 10)], "b-ns/x"),
+        // `a-b/x` vs `a/y` compare as strings: `-` < `/`, so `a/y` is greater and wins.
+        (&[("a-b", "x", 10), ("a", "y", 10)], "a/y"),
     ];
-    for &(inputs, winner) in cases {
-        let ingresses: Vec<Ingress> = inputs
+    let key = |r: &IngressRef| format!("{}/{}", r.namespace, r.name);
+    for &(created, winner) in cases {
+        let ingresses: Vec<Ingress> = created
             .iter()
             .map(|(ns, name, _)| {
                 from(json!({"metadata": {"name": name, "namespace": ns},
                             "spec": {"rules": [rule(Some("h.com"), vec![p("/x", "Prefix", name)])]}}))
             })
             .collect();
-        let inputs_: Vec<IngressInput> = ingresses
+        let inputs: Vec<IngressInput> = ingresses
             .iter()
-            .zip(inputs)
+            .zip(created)
             .map(|(ingress, (_, _, ms))| IngressInput {
                 ingress,
                 created_ms: *ms,
             })
             .collect();
-        let (router, warnings) = IngressRouter::build(&inputs_, &classes, Some("k8s.io/ingress-nginx"));
-        let (reference, _) = ReferenceMatcher::build(&inputs_, &classes, Some("k8s.io/ingress-nginx"));
+        let (router, warnings) = IngressRouter::build(&inputs, &classes, Some("k8s.io/ingress-nginx"));
+        let (reference, _) = ReferenceMatcher::build(&inputs, &classes, Some("k8s.io/ingress-nginx"));
         let d = router.route("h.com", "/x/1");
         assert_eq!(reference.route("h.com", "/x/1"), d);
-        assert_eq!(d.answer.as_ref().unwrap().ingress.name, winner, "{inputs:?}");
+        assert_eq!(key(&d.answer.as_ref().unwrap().ingress), winner, "{created:?}");
         let [IngressWarning::Conflict { winner: w, loser }] = &warnings[..] else {
             panic!("{warnings:?}")
         };
-        assert_eq!(w.ingress.name, winner);
+        assert_eq!(key(&w.ingress), winner);
         assert_ne!(loser.ingress, w.ingress);
         let lost = d.reasons.iter().find_map(|r| match r {
             IngressReason::ConflictLost { candidate, older } => Some((candidate, older)),
             _ => None,
         });
-        assert_eq!(lost, Some((loser, w)), "{inputs:?}");
+        assert_eq!(lost, Some((loser, w)), "{created:?}");
     }
 }
 
@@ -258,14 +259,6 @@ fn duplicate_paths_within_one_ingress_conflict_too() {
     check(&ingresses, &[("h", "/x", "i /x Exact -> first")]);
 }
 
-pub(super) fn class(name: &str, controller: &str, default: bool) -> IngressClass {
-    let mut v = json!({"metadata": {"name": name}, "spec": {"controller": controller}});
-    if default {
-        v["metadata"]["annotations"] = json!({"ingressclass.kubernetes.io/is-default-class": "true"});
-    }
-    from(v)
-}
-
 #[test]
 fn decision_5_the_newest_default_class_wins_with_a_warning() {
     // SPEC §6.7 (PR kubernetes#110974) / §11 #5. (classes with created_ms, the chosen one)
@@ -277,7 +270,7 @@ fn decision_5_the_newest_default_class_wins_with_a_warning() {
     ];
     let classless = ing("classless", vec![rule(None, vec![p("/", "Prefix", "s")])], None);
     for &(spec, chosen) in cases {
-        let classes: Vec<IngressClass> = spec.iter().map(|(n, c, _)| class(n, c, true)).collect();
+        let classes: Vec<IngressClass> = spec.iter().map(|(n, c, _)| ingress_class(n, c, true)).collect();
         let inputs: Vec<IngressClassInput> = classes
             .iter()
             .zip(spec)
