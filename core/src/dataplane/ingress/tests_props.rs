@@ -1,0 +1,280 @@
+//! Properties: the compiled router and the linear reference give identical decisions (answer
+//! and reasons) for random rule sets and requests; `lookup` agrees with `route`; the input
+//! order of Ingresses does not matter; wildcards cover exactly one label (SPEC §10 #10).
+
+use alloc::format;
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+use super::tests::{from, p};
+use super::*;
+use crate::model::{Ingress, IngressClass};
+
+const HOSTS: [Option<&str>; 6] = [
+    None,
+    Some("x.com"),
+    Some("*.x.com"),
+    Some("a.x.com"),
+    Some("b.a.x.com"),
+    Some("*.a.x.com"),
+];
+const REQUEST_HOSTS: [&str; 8] = [
+    "x.com",
+    "a.x.com",
+    "A.X.com:80",
+    "b.a.x.com",
+    "c.b.a.x.com",
+    "y.com",
+    "x.com.",
+    "z.a.x.com",
+];
+/// Few segments, so that random paths often share elements; `ab` vs `a` makes partial
+/// segments, `""` makes `//`.
+const SEGMENTS: [&str; 4] = ["a", "ab", "b", ""];
+
+fn segment() -> impl Strategy<Value = usize> {
+    prop_oneof![5 => Just(0usize), 3 => Just(1usize), 1 => Just(2usize), 1 => Just(3usize)]
+}
+const TYPES: [&str; 3] = ["Exact", "Prefix", "ImplementationSpecific"];
+
+#[derive(Clone, Debug)]
+struct Spec {
+    namespace: u8,
+    created_ms: u64,
+    rules: Vec<(usize, Vec<(String, usize)>)>,
+    default_backend: bool,
+    tls: Vec<usize>,
+}
+
+/// `/`, or 1–3 segments with an optional trailing `/`; now and then an empty path.
+fn rule_path() -> impl Strategy<Value = String> {
+    prop_oneof![
+        1 => Just(String::new()),
+        2 => Just(String::from("/")),
+        12 => (proptest::collection::vec(segment(), 1..4), any::<bool>()).prop_map(|(segs, slash)| {
+            let mut path: String = segs.iter().map(|&s| format!("/{}", SEGMENTS[s])).collect();
+            if slash {
+                path.push('/');
+            }
+            path
+        }),
+    ]
+}
+
+fn request_path() -> impl Strategy<Value = String> {
+    (proptest::collection::vec(segment(), 0..5), any::<bool>(), 0..8u8).prop_map(|(segs, slash, extra)| {
+        let mut path: String = segs.iter().map(|&s| format!("/{}", SEGMENTS[s])).collect();
+        // Segments that extend rule segments ("abc" vs "ab"), queries and odd forms.
+        match extra {
+            0 => path.push_str("/abc"),
+            1 => path.push_str("?q=/a"),
+            2 => path = format!("a{path}"),
+            _ => {}
+        }
+        if slash {
+            path.push('/');
+        }
+        path
+    })
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let path = (rule_path(), 0..TYPES.len());
+    let rule = (0..HOSTS.len(), proptest::collection::vec(path, 0..6));
+    (
+        0..2u8,
+        0..3u64,
+        proptest::collection::vec(rule, 0..3),
+        proptest::bool::weighted(0.3),
+        proptest::collection::vec(1..HOSTS.len(), 0..2),
+    )
+        .prop_map(|(namespace, created_ms, rules, default_backend, tls)| Spec {
+            namespace,
+            created_ms,
+            rules,
+            default_backend,
+            tls,
+        })
+}
+
+fn to_ingress(i: usize, spec: &Spec) -> Ingress {
+    let rules: Vec<Value> = spec
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(r, (host, paths))| {
+            let paths: Vec<Value> = paths
+                .iter()
+                .enumerate()
+                .map(|(j, (path, t))| p(path, TYPES[*t], &format!("s{i}-{r}-{j}")))
+                .collect();
+            let mut v = json!({"http": {"paths": paths}});
+            if let Some(h) = HOSTS[*host] {
+                v["host"] = json!(h);
+            }
+            v
+        })
+        .collect();
+    let mut v = json!({"metadata": {"name": format!("i{i}"), "namespace": format!("ns{}", spec.namespace)},
+                       "spec": {"rules": rules}});
+    if spec.default_backend {
+        v["spec"]["defaultBackend"] = json!({"service": {"name": format!("d{i}"), "port": {"number": 80}}});
+    }
+    let tls: Vec<Value> = spec
+        .tls
+        .iter()
+        .map(|&h| json!({"hosts": [HOSTS[h]], "secretName": format!("c{i}")}))
+        .collect();
+    if !tls.is_empty() {
+        v["spec"]["tls"] = json!(tls);
+    }
+    from(v)
+}
+
+fn default_class() -> IngressClass {
+    from(
+        json!({"metadata": {"name": "nginx", "annotations": {"ingressclass.kubernetes.io/is-default-class": "true"}},
+                "spec": {"controller": "k8s.io/ingress-nginx"}}),
+    )
+}
+
+fn inputs<'a>(ingresses: &'a [Ingress], specs: &[Spec]) -> Vec<IngressInput<'a>> {
+    ingresses
+        .iter()
+        .zip(specs)
+        .map(|(ingress, s)| IngressInput {
+            ingress,
+            created_ms: s.created_ms,
+        })
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1024, ..ProptestConfig::default() })]
+
+    #[test]
+    fn router_agrees_with_the_reference(
+        specs in proptest::collection::vec(spec(), 1..5),
+        requests in proptest::collection::vec((0..REQUEST_HOSTS.len(), request_path()), 1..12),
+    ) {
+        let ingresses: Vec<Ingress> = specs.iter().enumerate().map(|(i, s)| to_ingress(i, s)).collect();
+        let class = default_class();
+        let classes = [IngressClassInput { class: &class, created_ms: 0 }];
+        let inputs = inputs(&ingresses, &specs);
+        let (router, warnings) = IngressRouter::build(&inputs, &classes, Some("k8s.io/ingress-nginx"));
+        let (reference, reference_warnings) = ReferenceMatcher::build(&inputs, &classes, Some("k8s.io/ingress-nginx"));
+        prop_assert_eq!(warnings, reference_warnings);
+        for (h, path) in &requests {
+            let host = REQUEST_HOSTS[*h];
+            let d = router.route(host, path);
+            prop_assert_eq!(&reference.route(host, path), &d, "{} {}", host, path);
+            let fast = router.lookup(host, path).map(|t| (t.ingress, t.backend, t.default));
+            let slow = d.answer.as_ref().map(|a| (&a.ingress, &a.backend, a.default));
+            prop_assert_eq!(fast, slow);
+            prop_assert_eq!(router.tls_for(host), reference.tls_for(host));
+        }
+    }
+
+    #[test]
+    fn input_order_does_not_matter(
+        specs in proptest::collection::vec(spec(), 1..5),
+        requests in proptest::collection::vec((0..REQUEST_HOSTS.len(), request_path()), 1..8),
+    ) {
+        let ingresses: Vec<Ingress> = specs.iter().enumerate().map(|(i, s)| to_ingress(i, s)).collect();
+        let class = default_class();
+        let classes = [IngressClassInput { class: &class, created_ms: 0 }];
+        let forward = inputs(&ingresses, &specs);
+        let mut backward = forward.clone();
+        backward.reverse();
+        let (a, _) = IngressRouter::build(&forward, &classes, None);
+        let (b, _) = IngressRouter::build(&backward, &classes, None);
+        for (h, path) in &requests {
+            let host = REQUEST_HOSTS[*h];
+            prop_assert_eq!(a.route(host, path), b.route(host, path));
+        }
+    }
+
+    /// SPEC §10 #10: `*.a.b` never matches `a.b` nor names with two or more extra labels.
+    #[test]
+    fn wildcards_cover_exactly_one_label(
+        suffix in proptest::collection::vec("[a-z]{1,3}", 1..3),
+        extra in proptest::collection::vec("[a-z0-9]{1,3}", 0..4),
+    ) {
+        let suffix = suffix.join(".");
+        let host = if extra.is_empty() { suffix.clone() } else { format!("{}.{}", extra.join("."), suffix) };
+        let wildcard = RuleHost::parse(Some(&format!("*.{suffix}"))).unwrap();
+        prop_assert_eq!(wildcard.matches(&host), extra.len() == 1);
+        let ingress: Ingress = from(json!({"metadata": {"name": "w"}, "spec": {"rules": [
+            {"host": format!("*.{suffix}"), "http": {"paths": [p("/", "Prefix", "s")]}}]}}));
+        prop_assert_eq!(IngressRouter::build_all(&[&ingress]).0.lookup(&host, "/").is_some(), extra.len() == 1);
+    }
+}
+
+proptest! {
+    /// The hot-path splitter is `str::split('/')`.
+    #[test]
+    fn segments_split_like_str_split(s in "[ab/]{0,10}") {
+        let ours: Vec<&str> = super::index::segments(&s).collect();
+        let std: Vec<&str> = s.split('/').collect();
+        prop_assert_eq!(ours, std);
+    }
+
+    /// The hashed map answers exactly like a `BTreeMap` of the same keys (short keys collide in
+    /// their home slot often at this size, so probing is exercised).
+    #[test]
+    fn str_map_finds_exactly_its_keys(
+        keys in proptest::collection::btree_set("[a-c.]{0,9}", 0..40),
+        probes in proptest::collection::vec("[a-c.]{0,9}", 0..40),
+    ) {
+        let map: alloc::collections::BTreeMap<String, usize> = keys.iter().cloned().zip(0..).collect();
+        let index = super::index::StrMap::new(map.clone());
+        for key in keys.iter().chain(&probes) {
+            prop_assert_eq!(index.get(key), map.get(key));
+        }
+    }
+}
+
+#[test]
+fn equal_hashes_are_told_apart_and_probing_wraps() {
+    use super::index::{find, place, Slot, EMPTY};
+    // Four slots; three values with one hash whose home is the last slot: they land in slots
+    // 3, 0 and 1, and each is found by its key.
+    let h = u64::MAX;
+    let mut slots: Vec<Slot> = alloc::vec![(0, EMPTY); 4];
+    for value in [10, 11, 12] {
+        place(&mut slots, h, value);
+    }
+    assert_eq!(slots, [(h, 11), (h, 12), (0, EMPTY), (h, 10)]);
+    for value in [10, 11, 12] {
+        assert_eq!(find(&slots, h, |v| v == value), Some(value));
+    }
+    assert_eq!(find(&slots, h, |v| v == 13), None);
+    assert_eq!(find(&slots, 0, |_| true), None);
+}
+
+#[test]
+fn byte_equality() {
+    // The confirmation after a hash hit: it alone tells colliding keys apart.
+    let long = "a-segment-longer-than-thirty-two-bytes";
+    let cases = [
+        ("", "", true),
+        ("a", "a", true),
+        ("ab", "ba", false),
+        ("a", "ab", false),
+        (long, long, true),
+    ];
+    for (a, b, want) in cases {
+        assert_eq!(
+            super::index::same(a.as_bytes(), b.as_bytes()),
+            want,
+            "{a:?} {b:?}"
+        );
+    }
+    assert!(!super::index::same(
+        long.as_bytes(),
+        "a-segment-longer-than-thirty-two-bytez".as_bytes()
+    ));
+}
