@@ -571,16 +571,17 @@ pub(super) fn commit(cluster: &mut Cluster, admitted: Admitted, report: &mut Cha
     }
 }
 
-/// Equal as the user wrote them: ignores what the simulation fills in (pod status).
+/// Equal as the user wrote them: ignores what the simulation fills in for a pod (its status, and
+/// the node the scheduler bound it to when the user named none).
 fn user_view_equal(old: &Object, new: &Object) -> bool {
     match (old, new) {
         (Object::Pod(a), Object::Pod(b)) => {
-            a.metadata == b.metadata && a.spec == b.spec || {
-                let mut b2 = b.clone();
-                b2.spec.node_name = a.spec.node_name.clone();
-                b2.status = a.status.clone();
-                a == &b2
-            }
+            let node_same = b.spec.node_name.is_none() || b.spec.node_name == a.spec.node_name;
+            let spec_same = crate::model::PodSpec {
+                node_name: a.spec.node_name.clone(),
+                ..b.spec.clone()
+            } == a.spec;
+            a.metadata == b.metadata && node_same && spec_same
         }
         _ => old == new,
     }

@@ -26,14 +26,18 @@ pub(super) fn derived_objects(cluster: &Cluster, objects: &[Object]) -> Vec<Opti
         let key = ObjectKey::new(kind, ns, name);
         batch.contains(&key) || cluster.store.contains(&key)
     };
-    let selector_service = |ns: &str, name: &str| {
-        let in_batch = objects.iter().any(|o| match o {
-            Object::Service(s) => {
-                o.namespace() == Some(ns) && s.metadata.name == name && managed_selector(s).is_some()
+    // Selector Services of the batch, found once (a dump can hold thousands of slices).
+    let batch_selector_services: BTreeSet<(&str, &str)> = objects
+        .iter()
+        .filter_map(|o| match o {
+            Object::Service(s) if managed_selector(s).is_some() => {
+                Some((o.namespace()?, s.metadata.name.as_str()))
             }
-            _ => false,
-        });
-        in_batch
+            _ => None,
+        })
+        .collect();
+    let selector_service = |ns: &str, name: &str| {
+        batch_selector_services.contains(&(ns, name))
             || matches!(cluster.get(Kind::Service, Some(ns), name), Some(Object::Service(s)) if managed_selector(s).is_some())
     };
     objects

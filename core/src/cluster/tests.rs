@@ -989,3 +989,32 @@ fn target_port_defaults_to_port() {
         [Some(Int(80)), Some(Int(81)), Some(Int(82)), Some(Int(8083))]
     );
 }
+
+#[test]
+fn reapplying_a_pod_compares_what_the_user_wrote() {
+    let pod = |labels: Value| {
+        obj(
+            json!({"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "p", "labels": labels},
+            "spec": {"containers": [{"name": "c"}]}}),
+        )
+    };
+    let mut c = cluster();
+    c.apply(alloc::vec![pod(json!({"app": "a"}))]).unwrap();
+    c.advance(2_000);
+    // (labels re-applied, expected action): status and the scheduler's node are not the user's.
+    let cases = [
+        (json!({"app": "a"}), Action::Unchanged),
+        (json!({"app": "b"}), Action::Updated),
+    ];
+    for (labels, want) in cases {
+        let report = c.apply(alloc::vec![pod(labels.clone())]).unwrap();
+        assert_eq!(report.events[0].action, want, "{labels}");
+    }
+    let Some(Object::Pod(p)) = c.get(Kind::Pod, None, "p") else {
+        panic!("no pod")
+    };
+    assert!(
+        p.is_ready() && p.spec.node_name.is_some(),
+        "status and binding kept across re-apply"
+    );
+}

@@ -320,7 +320,6 @@ impl Cluster {
         let Some(mut state) = self.endpoints.remove(&key) else {
             return;
         };
-        let before = state.slices.endpoint_count(AddressType::IPv4);
         let mut rng = self.rng.fork("endpointslice").fork(name);
         self.rng.next_u64();
         let max = self.config.max_endpoints_per_slice;
@@ -335,7 +334,6 @@ impl Cluster {
                 }
                 self.write_slices(ns, Some(&svc), &out.writes, report);
                 let after = state.slices.endpoint_count(AddressType::IPv4);
-                let _ = before;
                 let ep = if out.writes.is_empty() {
                     EndpointsWrite::None
                 } else {
@@ -369,7 +367,7 @@ impl Cluster {
         state: &mut ServiceEndpoints,
         report: &mut ChangeReport,
     ) {
-        let nodes = self.store.of_kind(Kind::Node).count() as u64;
+        let nodes = self.node_ipam.node_count() as u64;
         let churn = ChurnReport::for_change(writes, endpoints, nodes, &ObjectSizeModel::KEP_752);
         state.totals.add(&churn);
         let mut counts = WriteCounts::default();

@@ -58,6 +58,11 @@ impl NodeIpam {
         self.pod_ips.get(node).map_or(0, BTreeSet::len)
     }
 
+    /// Nodes known here (every Node object): the watchers churn is multiplied by.
+    pub(crate) fn node_count(&self) -> usize {
+        self.load.len()
+    }
+
     /// Nodes from the least loaded up (ties by name): the scheduler's preference order.
     pub(crate) fn by_load(&self) -> impl Iterator<Item = &str> + '_ {
         self.load.iter().map(|(_, n)| n.as_str())
