@@ -38,6 +38,7 @@ pub mod dataplane;
 pub mod dns;
 pub mod endpoints;
 pub mod error;
+pub mod examples;
 pub mod ipam;
 #[cfg(feature = "yaml")]
 pub mod manifest;

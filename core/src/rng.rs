@@ -58,9 +58,60 @@ impl Rng {
     }
 }
 
+/// Where a random choice among weighted options comes from: the seeded generator when a request
+/// is routed, or an enumerator that explores every outcome to compute the expected shares
+/// (`dataplane::route`). Deciders take `&mut dyn Choose` so both can drive them.
+pub trait Choose {
+    /// The index of one of `weights`, drawn in proportion to them. Zero weights are never
+    /// chosen; when all are zero (or the list is empty) the answer is 0.
+    fn weighted(&mut self, weights: &[u64]) -> usize;
+}
+
+impl Choose for Rng {
+    /// Draws only when two or more options can be chosen, so a sure choice does not shift the
+    /// later random choices.
+    fn weighted(&mut self, weights: &[u64]) -> usize {
+        let total: u64 = weights.iter().fold(0u64, |a, w| a.saturating_add(*w));
+        let live = weights.iter().filter(|w| **w > 0).count();
+        let mut x = if live > 1 { self.below(total) } else { 0 };
+        for (i, w) in weights.iter().enumerate() {
+            if *w > 0 && x < *w {
+                return i;
+            }
+            x = x.saturating_sub(*w);
+        }
+        0
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::Rng;
+    use super::{Choose, Rng};
+
+    #[test]
+    fn weighted_never_picks_a_zero_weight_and_follows_the_weights() {
+        // (weights, draws, expected count per index within ±3 %)
+        let cases: &[(&[u64], u32)] = &[(&[70, 30, 0], 20_000), (&[0, 5], 100), (&[1, 1, 1, 1], 20_000)];
+        for (weights, draws) in cases {
+            let mut r = Rng::new(9);
+            let mut counts = alloc::vec![0u32; weights.len()];
+            for _ in 0..*draws {
+                counts[r.weighted(weights)] += 1;
+            }
+            let total: u64 = weights.iter().sum();
+            for (i, w) in weights.iter().enumerate() {
+                let expected = f64::from(*draws) * *w as f64 / total as f64;
+                let got = f64::from(counts[i]);
+                assert!(
+                    (got - expected).abs() <= f64::from(*draws) * 0.03,
+                    "{weights:?}: {counts:?}"
+                );
+                if *w == 0 {
+                    assert_eq!(counts[i], 0);
+                }
+            }
+        }
+    }
 
     #[test]
     fn same_seed_same_sequence_and_bounds_hold() {

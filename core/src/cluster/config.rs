@@ -31,6 +31,8 @@ pub struct ClusterConfig {
     pub pod_start_delay_ms: u64,
     /// Grace period for pods that do not set `terminationGracePeriodSeconds`.
     pub default_termination_grace_seconds: u64,
+    /// kube-proxy's backend: iptables (uniformly random) or IPVS (round robin).
+    pub proxy_mode: crate::dataplane::kube_proxy::ProxyMode,
 }
 
 impl Default for ClusterConfig {
@@ -48,6 +50,7 @@ impl Default for ClusterConfig {
             cluster_domain: "cluster.local".to_string(),
             pod_start_delay_ms: 2_000,
             default_termination_grace_seconds: 30,
+            proxy_mode: crate::dataplane::kube_proxy::ProxyMode::Iptables,
         }
     }
 }

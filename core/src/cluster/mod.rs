@@ -109,6 +109,8 @@ pub struct Cluster {
     pub(crate) stateful_sets: BTreeMap<ObjectKey, crate::controllers::statefulset_driver::StatefulSetMemory>,
     /// Deployments whose rollout is not finished: their pods' changes wake them.
     pub(crate) rollouts: BTreeSet<ObjectKey>,
+    /// The dataplane's memory between routed requests (affinity, round robin, random stream).
+    pub(crate) route_state: crate::dataplane::route::RouteState,
 }
 
 /// What the controllers still have to look at.
@@ -163,6 +165,7 @@ impl Cluster {
             work: WorkQueue::default(),
             stateful_sets: BTreeMap::new(),
             rollouts: BTreeSet::new(),
+            route_state: crate::dataplane::route::RouteState::new(config.seed),
             config,
         };
         cluster.bootstrap();

@@ -179,6 +179,20 @@ pub struct Pick {
     pub chain: Vec<ChainRule>,
 }
 
+/// The iptables per-Service chain over `candidates`: rule `i` of `n` jumps with probability
+/// `1/(n−i)`, the last unconditionally (SPEC §2.13).
+pub fn iptables_chain(candidates: &[usize]) -> Vec<ChainRule> {
+    let n = candidates.len();
+    candidates
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| ChainRule {
+            candidate: c,
+            probability: 1.0 / (n - i) as f64,
+        })
+        .collect()
+}
+
 /// Picks among `candidates` (non-empty). `rr_next` is the IPVS round-robin position for this
 /// Service port, advanced by the call.
 pub fn pick(candidates: &[usize], mode: ProxyMode, rng: &mut Rng, rr_next: &mut usize) -> Option<Pick> {
@@ -189,14 +203,7 @@ pub fn pick(candidates: &[usize], mode: ProxyMode, rng: &mut Rng, rr_next: &mut 
     let probability = 1.0 / n as f64;
     match mode {
         ProxyMode::Iptables => {
-            let chain: Vec<ChainRule> = candidates
-                .iter()
-                .enumerate()
-                .map(|(i, &c)| ChainRule {
-                    candidate: c,
-                    probability: 1.0 / (n - i) as f64,
-                })
-                .collect();
+            let chain = iptables_chain(candidates);
             // Walking the chain rule by rule is the same as one uniform draw: rule i takes
             // 1/(n−i) of what rules 0..i left, i.e. 1/n overall.
             let slot = rng.below(n as u64) as usize;

@@ -7,3 +7,4 @@
 pub mod gateway;
 pub mod ingress;
 pub mod kube_proxy;
+pub mod route;

@@ -103,6 +103,9 @@ pub struct PodSpec {
     pub dns_policy: Option<String>,
     #[serde(skip_serializing_if = "StringMap::is_empty")]
     pub node_selector: StringMap,
+    /// The pod's identity, which a mesh's mTLS certificate carries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub service_account_name: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

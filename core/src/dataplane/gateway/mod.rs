@@ -95,7 +95,7 @@ use serde::Serialize;
 
 use crate::error::ObjectRef;
 use crate::model::{Gateway, HttpRoute};
-use crate::rng::Rng;
+use crate::rng::Choose;
 use crate::selector::Labels;
 
 pub use listener::{
@@ -549,8 +549,9 @@ impl GatewayRouter {
         &self.gateway
     }
 
-    /// Routes one request. `rng` is drawn from only when the matched rule splits traffic.
-    pub fn route(&self, request: &HttpRequest<'_>, rng: &mut Rng) -> GatewayDecision {
+    /// Routes one request. `rng` is drawn from only when the matched rule splits traffic (the
+    /// seeded [`Rng`](crate::rng::Rng), or the enumerator of expected shares).
+    pub fn route(&self, request: &HttpRequest<'_>, rng: &mut dyn Choose) -> GatewayDecision {
         let host = normalize_host(request.host);
         let (chosen, skips) = listener::choose_listener(&self.listeners, request.port, &host);
         let mut reasons = GatewayReasons {
@@ -717,7 +718,7 @@ pub fn match_http_route(
     facts: &ClusterFacts<'_>,
     request: &HttpRequest<'_>,
     gateway: Option<(&str, &str)>,
-    rng: &mut Rng,
+    rng: &mut dyn Choose,
 ) -> Option<GatewayDecision> {
     let ns_of = |g: &Gateway| g.metadata.namespace.clone().unwrap_or_else(|| "default".into());
     let chosen: &Gateway = match gateway {

@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::ClusterFacts;
 use crate::model::HttpRouteRule;
-use crate::rng::Rng;
+use crate::rng::Choose;
 
 /// The largest weight the API accepts; larger (invalid) weights are clamped to it.
 const MAX_WEIGHT: i64 = 1_000_000;
@@ -224,9 +224,8 @@ pub(crate) enum Pick {
     AllWeightsZero,
 }
 
-/// Picks a backend in proportion to the weights. The generator is drawn from only when two or
-/// more backends can receive traffic, so a sure choice does not shift later random choices.
-pub(crate) fn pick(backends: &[CompiledBackend], rng: &mut Rng) -> Pick {
+/// Picks a backend in proportion to the weights (see [`Choose`] for when a draw happens).
+pub(crate) fn pick(backends: &[CompiledBackend], choose: &mut dyn Choose) -> Pick {
     if backends.is_empty() {
         return Pick::NoBackendRefs;
     }
@@ -234,17 +233,11 @@ pub(crate) fn pick(backends: &[CompiledBackend], rng: &mut Rng) -> Pick {
     if total == 0 {
         return Pick::AllWeightsZero;
     }
-    let live = backends.iter().filter(|b| b.backend.weight > 0).count();
-    let mut x = if live > 1 { rng.below(total) } else { 0 };
-    for (index, b) in backends.iter().enumerate() {
-        let w = u64::from(b.backend.weight);
-        if x < w {
-            return Pick::Chosen {
-                index,
-                probability: w as f64 / total as f64,
-            };
-        }
-        x -= w;
+    let weights: Vec<u64> = backends.iter().map(|b| u64::from(b.backend.weight)).collect();
+    let index = choose.weighted(&weights);
+    let weight = weights.get(index).copied().unwrap_or(0);
+    Pick::Chosen {
+        index,
+        probability: weight as f64 / total as f64,
     }
-    Pick::AllWeightsZero // unreachable: x < total
 }
