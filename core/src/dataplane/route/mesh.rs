@@ -96,7 +96,13 @@ mod tests {
     fn injection_follows_the_injectors() {
         type Pairs<'a> = &'a [(&'a str, &'a str)];
         // (namespace labels, namespace annotations, pod labels, pod annotations, expected)
-        type Case<'a> = (Pairs<'a>, Pairs<'a>, Pairs<'a>, Pairs<'a>, Option<(Mesh, Injection)>);
+        type Case<'a> = (
+            Pairs<'a>,
+            Pairs<'a>,
+            Pairs<'a>,
+            Pairs<'a>,
+            Option<(Mesh, Injection)>,
+        );
         let cases: &[Case] = &[
             (&[], &[], &[], &[], None),
             (

@@ -16,7 +16,7 @@ use super::trace::*;
 use crate::dataplane::gateway::{ClusterFacts, GatewayRouter, GatewayVerdict, HttpRequest};
 use crate::dataplane::ingress::RuleHost;
 use crate::dataplane::kube_proxy::TrafficClass;
-use crate::dns::{Attempt, Record, RecordType};
+use crate::dns::{Attempt, NxReason, Record, RecordType};
 use crate::error::ObjectRef;
 use crate::model::{Gateway, Node, Pod, Service, ServicePort};
 
@@ -147,10 +147,27 @@ impl<'a, 'c> Walk<'a, 'c> {
             Record::Cname { target, .. } => Some(target.clone()),
             _ => None,
         });
-        let upstream = answer
-            .attempts
-            .iter()
-            .any(|a| matches!(a, Attempt::Upstream { .. }));
+        // A name that reached a real Service on the search path (`web-7.nginx`: Service nginx
+        // exists, hostname web-7 does not) was meant for the cluster: it fails there rather
+        // than going upstream as a public name.
+        let meant_for_cluster = answer.attempts.iter().any(|a| {
+            matches!(
+                a,
+                Attempt::NxDomain {
+                    why: NxReason::NoSuchHostname { .. }
+                        | NxReason::NoReadyEndpoints { .. }
+                        | NxReason::NoSuchPort { .. },
+                    ..
+                }
+            )
+        });
+        // Public DNS has no single-label names either.
+        let upstream = !meant_for_cluster
+            && host.contains('.')
+            && answer
+                .attempts
+                .iter()
+                .any(|a| matches!(a, Attempt::Upstream { .. }));
         let hop = self.push(Step::Dns { answer, picked: None }, None);
         if addresses.is_empty() {
             if let Some(target) = cname.or_else(|| upstream.then(|| host.clone())) {
