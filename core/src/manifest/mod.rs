@@ -49,6 +49,7 @@
 
 mod convert;
 mod documents;
+mod load;
 mod locate;
 
 #[cfg(test)]
@@ -63,6 +64,7 @@ mod tests_locate;
 mod tests_malformed;
 
 pub use documents::{documents, Document};
+pub use load::{load_cluster, Loaded, SETTLE_MS};
 pub use locate::locate;
 
 use alloc::format;
