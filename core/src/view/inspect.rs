@@ -31,7 +31,7 @@ pub struct Inspection {
 #[serde(tag = "view", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Detail {
     Service {
-        service: ServiceView,
+        service: alloc::boxed::Box<ServiceView>,
         /// Every pod of the namespace, with the selector's verdict term by term (empty without a
         /// selector).
         pods: Vec<PodSelection>,
@@ -154,7 +154,7 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: Option<&str>, name: &st
                 dns.push(cluster.resolve(&format!("_{port}._{proto}.{fqdn}"), RecordType::Srv, None));
             }
             Detail::Service {
-                service: service_view(cluster, svc),
+                service: alloc::boxed::Box::new(service_view(cluster, svc)),
                 pods,
                 slices,
                 endpoints: cluster.endpoints_object(&ns, name),

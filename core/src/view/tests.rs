@@ -30,7 +30,8 @@ fn all_pods(t: &Topology) -> Vec<&PodView> {
 #[test]
 fn topology_shows_what_each_example_holds() {
     // (example, pods, services, ingress paths, pods with a sidecar, StatefulSet ordinals)
-    let cases: [(&str, usize, usize, usize, usize, &[u32]); 4] = [
+    type Case<'a> = (&'a str, usize, usize, usize, usize, &'a [u32]);
+    let cases: [Case; 4] = [
         (examples::STATEFULSET_YAML, 4, 1, 0, 0, &[0, 1, 2]),
         (examples::INGRESS_YAML, 6, 4, 3, 0, &[]),
         (examples::MESH_SPLIT_YAML, 4, 3, 0, 4, &[]),
