@@ -3,6 +3,7 @@
 //! Services that select it and its DNS names; for a StatefulSet, its ordinals and stable names.
 //! Every object also comes as its API JSON.
 
+use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -30,16 +31,7 @@ pub struct Inspection {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "view", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Detail {
-    Service {
-        service: alloc::boxed::Box<ServiceView>,
-        /// Every pod of the namespace, with the selector's verdict term by term (empty without a
-        /// selector).
-        pods: Vec<PodSelection>,
-        slices: Vec<SliceView>,
-        endpoints: Option<Endpoints>,
-        /// The names that resolve to it, answered by cluster DNS.
-        dns: Vec<DnsAnswer>,
-    },
+    Service(Box<ServiceDetail>),
     Pod {
         state: PodState,
         /// The Services whose selector picks it.
@@ -50,6 +42,19 @@ pub enum Detail {
         identities: Vec<StatefulPodIdentity>,
     },
     Other,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceDetail {
+    pub service: ServiceView,
+    /// Every pod of the namespace, with the selector's verdict term by term (empty without a
+    /// selector).
+    pub pods: Vec<PodSelection>,
+    pub slices: Vec<SliceView>,
+    pub endpoints: Option<Endpoints>,
+    /// The names that resolve to it, answered by cluster DNS.
+    pub dns: Vec<DnsAnswer>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -153,13 +158,13 @@ pub fn inspect(cluster: &Cluster, kind: Kind, namespace: Option<&str>, name: &st
                     .to_ascii_lowercase();
                 dns.push(cluster.resolve(&format!("_{port}._{proto}.{fqdn}"), RecordType::Srv, None));
             }
-            Detail::Service {
-                service: alloc::boxed::Box::new(service_view(cluster, svc)),
+            Detail::Service(Box::new(ServiceDetail {
+                service: service_view(cluster, svc),
                 pods,
                 slices,
                 endpoints: cluster.endpoints_object(&ns, name),
                 dns,
-            }
+            }))
         }
         Object::Pod(p) => {
             let services = cluster

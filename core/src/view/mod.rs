@@ -12,7 +12,7 @@ mod topology;
 #[cfg(test)]
 mod tests;
 
-pub use inspect::{inspect, Detail, Inspection, PodSelection, SliceEndpoint, SliceView};
+pub use inspect::{inspect, Detail, Inspection, PodSelection, ServiceDetail, SliceEndpoint, SliceView};
 pub use topology::{
     object_tree, route_sources, topology, GatewayView, IngressPathView, IngressView, ListenerView,
     NamespaceTree, NodeView, PodState, PodView, RouteView, ServiceView, SourceChoice, Topology,

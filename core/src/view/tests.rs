@@ -87,12 +87,10 @@ fn services_list_the_pods_their_selector_picks() {
 fn the_inspector_explains_selection_slices_and_names() {
     let c = load(examples::STATEFULSET_YAML);
     let svc = inspect(&c, Kind::Service, Some("default"), "nginx").unwrap();
-    let Detail::Service {
-        pods, slices, dns, ..
-    } = &svc.detail
-    else {
+    let Detail::Service(detail) = &svc.detail else {
         panic!()
     };
+    let (pods, slices, dns) = (&detail.pods, &detail.slices, &detail.dns);
     // (pod, selected)
     let mut verdicts: Vec<(String, bool)> = pods
         .iter()
