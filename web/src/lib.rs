@@ -4,3 +4,6 @@
 //! own: when a pane needs to know whether a selector matches, the core answers.
 
 pub mod app;
+pub mod codec;
+pub mod layout;
+pub mod state;
