@@ -11,6 +11,7 @@
 //! `Err`, never a panic.
 
 mod admission;
+mod applied;
 mod config;
 mod derived;
 mod events;
@@ -109,6 +110,8 @@ pub struct Cluster {
     pub(crate) stateful_sets: BTreeMap<ObjectKey, crate::controllers::statefulset_driver::StatefulSetMemory>,
     /// Deployments whose rollout is not finished: their pods' changes wake them.
     pub(crate) rollouts: BTreeSet<ObjectKey>,
+    /// The user's objects as last applied (see `applied.rs`).
+    pub(crate) applied: applied::Applied,
 }
 
 /// What the controllers still have to look at.
@@ -163,6 +166,7 @@ impl Cluster {
             work: WorkQueue::default(),
             stateful_sets: BTreeMap::new(),
             rollouts: BTreeSet::new(),
+            applied: applied::Applied::default(),
             config,
         };
         cluster.bootstrap();
@@ -185,9 +189,11 @@ impl Cluster {
 
     /// Creates or replaces every object of the batch, or nothing (see [`ApplyError`]).
     pub fn apply(&mut self, objects: Vec<Object>) -> Result<ChangeReport, ApplyError> {
+        let written = objects.clone();
         let admitted = admission::admit(self, objects)?;
         let mut report = ChangeReport::default();
         admission::commit(self, admitted, &mut report);
+        self.applied.record(written, &report);
         self.settle(&mut report);
         Ok(report)
     }
@@ -214,6 +220,7 @@ impl Cluster {
             }
         }
         let mut report = ChangeReport::default();
+        self.applied.forget(&key);
         self.delete_object(&key, Actor::User, &mut report);
         self.settle(&mut report);
         Ok(report)

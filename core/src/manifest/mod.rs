@@ -44,17 +44,26 @@
 //! );
 //! ```
 //!
-//! Architecture invariant: this module only reads text. It decides nothing about validity
-//! (that is `validation` and the cluster's admission) beyond what the JSON shape decides.
+//! Manifests out: [`Cluster::export_yaml`](crate::cluster::Cluster::export_yaml) (`export.rs`)
+//! writes the user's objects as last applied, in dependency order, without what the cluster
+//! owns, as YAML that kubectl's YAML 1.1 reader and this module read the same way (`emit.rs`);
+//! reading an export back gives the same cluster and the same export.
+//!
+//! Architecture invariant: this module only reads and writes text. It decides nothing about
+//! validity (that is `validation` and the cluster's admission) beyond what the JSON shape decides.
 
 mod convert;
 mod documents;
+mod emit;
+mod export;
 mod locate;
 
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_export;
 #[cfg(test)]
 mod tests_fixtures;
 #[cfg(test)]
@@ -63,6 +72,7 @@ mod tests_locate;
 mod tests_malformed;
 
 pub use documents::{documents, Document};
+pub use export::{ExportOptions, DERIVED_HEADER, EXPORT_HEADER};
 pub use locate::locate;
 
 use alloc::format;
