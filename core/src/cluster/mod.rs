@@ -15,6 +15,7 @@ mod applied;
 mod config;
 mod derived;
 mod events;
+mod references;
 mod store;
 pub mod time;
 
@@ -25,6 +26,7 @@ mod tests;
 
 pub use config::{ClusterConfig, ConfigError};
 pub use events::{Action, Actor, ChangeReport, Event, Warning};
+pub use references::{DanglingReference, ReferenceProblem};
 pub use store::{Entry, ObjectKey, Origin, Store};
 
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -193,8 +195,9 @@ impl Cluster {
         let admitted = admission::admit(self, objects)?;
         let mut report = ChangeReport::default();
         admission::commit(self, admitted, &mut report);
-        self.applied.record(written, &report);
+        let written_keys = self.applied.record(written, &report);
         self.settle(&mut report);
+        report.references = references::dangling(self, &written_keys);
         Ok(report)
     }
 
