@@ -62,7 +62,8 @@ fn download(name: &str, text: &str) -> Result<(), String> {
     let parts = js_sys_array(text);
     let options = web_sys::BlobPropertyBag::new();
     options.set_type("application/yaml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options).map_err(|_| "cannot make a file")?;
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "cannot make a file")?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
     let a: web_sys::HtmlAnchorElement = document
         .create_element("a")
@@ -124,11 +125,15 @@ pub fn app() -> Html {
     };
     let on_select = {
         let change = change.clone();
-        Callback::from(move |r: ObjectRef| change.emit(Rc::new(move |w: &mut Workspace| w.selected = Some(r.clone()))))
+        Callback::from(move |r: ObjectRef| {
+            change.emit(Rc::new(move |w: &mut Workspace| w.selected = Some(r.clone())))
+        })
     };
     let on_request = {
         let change = change.clone();
-        Callback::from(move |form: RequestForm| change.emit(Rc::new(move |w: &mut Workspace| w.request = form.clone())))
+        Callback::from(move |form: RequestForm| {
+            change.emit(Rc::new(move |w: &mut Workspace| w.request = form.clone()))
+        })
     };
     let on_send = {
         let change = change.clone();
@@ -154,9 +159,9 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             let link = storage::share_url(&ws.borrow());
             if let (Some(link), Some(window)) = (&link, web_sys::window()) {
-                let _ = window.history().and_then(|h| {
-                    h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(link))
-                });
+                let _ = window
+                    .history()
+                    .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(link)));
             }
             share_link.set(link);
         })
@@ -168,7 +173,9 @@ pub fn app() -> Html {
             let text = ws.borrow().export_yaml();
             if let Err(why) = download("kroute-manifests.yaml", &text) {
                 let why = why.to_owned();
-                change.emit(Rc::new(move |w: &mut Workspace| w.notice = Some(format!("Export failed: {why}"))));
+                change.emit(Rc::new(move |w: &mut Workspace| {
+                    w.notice = Some(format!("Export failed: {why}"))
+                }));
             }
         })
     };
@@ -195,7 +202,12 @@ pub fn app() -> Html {
     let tree = snapshot.as_ref().map(|s| s.tree.clone()).unwrap_or_default();
     let warnings: Vec<String> = snapshot
         .as_ref()
-        .map(|s| s.warnings.iter().map(|x| x.to_string()).collect())
+        .map(|s| {
+            let warnings = s.warnings.iter().map(|x| format!("{}: {}", x.object, x.message));
+            warnings
+                .chain(s.references.iter().map(crate::editor::issue_text))
+                .collect()
+        })
         .unwrap_or_default();
     html! {
         <>
@@ -242,7 +254,9 @@ pub fn app() -> Html {
                         <button role="tab" aria-selected={(*tab == LeftTab::Objects).to_string()} onclick={select_tab(LeftTab::Objects)}>{ "Objects" }</button>
                     </div>
                     if *tab == LeftTab::Manifests {
-                        <Editor text={AttrValue::from(w.text.clone())} issues={w.issues.clone()} stale={w.is_stale()} {on_input} {on_apply} />
+                        <Editor text={AttrValue::from(w.text.clone())} issues={w.issues.clone()}
+                            warnings={snapshot.as_ref().map(|s| s.references.clone()).unwrap_or_default()}
+                            stale={w.is_stale()} {on_input} {on_apply} />
                     } else {
                         { objects_tab(&tree, &on_select) }
                     }

@@ -42,8 +42,18 @@ impl PartialEq for CanvasProps {
 /// What a pointer drag is doing.
 #[derive(Clone, Debug, PartialEq)]
 enum Drag {
-    Pan { x: f64, y: f64, view: (f64, f64) },
-    Item { key: String, x: f64, y: f64, start: (f64, f64), moved: bool },
+    Pan {
+        x: f64,
+        y: f64,
+        view: (f64, f64),
+    },
+    Item {
+        key: String,
+        x: f64,
+        y: f64,
+        start: (f64, f64),
+        moved: bool,
+    },
 }
 
 #[derive(Properties, PartialEq)]
@@ -72,7 +82,10 @@ fn packet(props: &PacketProps) -> Html {
     if pts.len() < 2 {
         return html! {};
     }
-    let lengths: Vec<f64> = pts.windows(2).map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt()).collect();
+    let lengths: Vec<f64> = pts
+        .windows(2)
+        .map(|w| ((w[1].0 - w[0].0).powi(2) + (w[1].1 - w[0].1).powi(2)).sqrt())
+        .collect();
     let total: f64 = lengths.iter().sum::<f64>().max(1.0);
     // 1.5 s per lap plus a pause at the end.
     let frames = 38u32;
@@ -81,7 +94,10 @@ fn packet(props: &PacketProps) -> Html {
     for (i, l) in lengths.iter().enumerate() {
         if acc + l >= pos {
             let f = if *l > 0.0 { (pos - acc) / l } else { 0.0 };
-            at = (pts[i].0 + (pts[i + 1].0 - pts[i].0) * f, pts[i].1 + (pts[i + 1].1 - pts[i].1) * f);
+            at = (
+                pts[i].0 + (pts[i + 1].0 - pts[i].0) * f,
+                pts[i].1 + (pts[i + 1].1 - pts[i].1) * f,
+            );
             break;
         }
         acc += l;
@@ -97,11 +113,13 @@ fn render_item(item: &Item, selected: bool, on_trace: bool, on_down: Callback<Po
         selected.then_some("selected"),
         on_trace.then_some("on-trace")
     );
-    let line_y = |i: usize| format!("{:.1}", item.y + 36.0 + 15.0 * i as f64);
+    let pod = item.kind == crate::layout::BoxKind::Pod;
+    let (title_y, first_line) = if pod { (15.0, 29.0) } else { (20.0, 36.0) };
+    let line_y = |i: usize| format!("{:.1}", item.y + first_line + 15.0 * i as f64);
     html! {
         <g class={class} data-key={item.key.clone()} onpointerdown={on_down}>
             <rect x={item.x.to_string()} y={item.y.to_string()} width={item.w.to_string()} height={item.h.to_string()} rx="8" />
-            <text class="title" x={(item.x + 10.0).to_string()} y={(item.y + 20.0).to_string()}>{ item.title.clone() }</text>
+            <text class="title" x={(item.x + 10.0).to_string()} y={(item.y + title_y).to_string()}>{ item.title.clone() }</text>
             { for item.lines.iter().enumerate().map(|(i, l)| html! {
                 <text class="line" x={(item.x + 10.0).to_string()} y={line_y(i)}>{ l.clone() }</text>
             }) }
@@ -121,13 +139,27 @@ pub fn canvas(props: &CanvasProps) -> Html {
         return html! { <p class="hint">{ "Apply some manifests to see the cluster." }</p> };
     };
     let l = layout(&snap.topology, &props.moves.borrow());
-    let path = props.trace.as_ref().map(|t| trace_path(&l, t)).unwrap_or_default();
+    let path = props
+        .trace
+        .as_ref()
+        .map(|t| trace_path(&l, t))
+        .unwrap_or_default();
     let on_path: Vec<String> = props.trace.as_ref().map(trace_keys).unwrap_or_default();
     let (vx, vy, zoom) = *view;
-    let view_box = format!("{:.0} {:.0} {:.0} {:.0}", vx, vy, l.width / zoom, l.height / zoom);
+    // The whole picture fits at zoom 1, with a margin; panning moves the origin.
+    let view_box = format!(
+        "{:.0} {:.0} {:.0} {:.0}",
+        vx - 10.0,
+        vy - 10.0,
+        (l.width + 20.0) / zoom,
+        (l.height + 20.0) / zoom
+    );
     let center = |key: &str| l.items.iter().find(|i| i.key == key).map(|i| i.center());
     let anchor = |key: &str, top: bool| {
-        l.items.iter().find(|i| i.key == key).map(|i| (i.x + i.w / 2.0, if top { i.y } else { i.y + i.h }))
+        l.items
+            .iter()
+            .find(|i| i.key == key)
+            .map(|i| (i.x + i.w / 2.0, if top { i.y } else { i.y + i.h }))
     };
 
     let onwheel = {
@@ -161,13 +193,21 @@ pub fn canvas(props: &CanvasProps) -> Html {
                     let dy = (f64::from(e.client_y()) - *y) / zoom;
                     view.set((*vx - dx, *vy - dy, zoom));
                 }
-                Some(Drag::Item { key, x, y, start, moved }) => {
+                Some(Drag::Item {
+                    key,
+                    x,
+                    y,
+                    start,
+                    moved,
+                }) => {
                     let dx = (f64::from(e.client_x()) - *x) / zoom;
                     let dy = (f64::from(e.client_y()) - *y) / zoom;
                     if dx.abs() + dy.abs() > 3.0 {
                         *moved = true;
                     }
-                    moves.borrow_mut().insert(key.clone(), (start.0 + dx, start.1 + dy));
+                    moves
+                        .borrow_mut()
+                        .insert(key.clone(), (start.0 + dx, start.1 + dy));
                     redraw.force_update();
                 }
                 None => {}
@@ -177,7 +217,10 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let onpointerup = {
         let (drag, on_select, items) = (drag.clone(), props.on_select.clone(), l.items.clone());
         Callback::from(move |_e: PointerEvent| {
-            if let Some(Drag::Item { key, moved: false, .. }) = drag.borrow_mut().take() {
+            if let Some(Drag::Item {
+                key, moved: false, ..
+            }) = drag.borrow_mut().take()
+            {
                 if let Some(obj) = items.iter().find(|i| i.key == key).and_then(|i| i.object.clone()) {
                     on_select.emit(obj);
                 }
@@ -200,7 +243,11 @@ pub fn canvas(props: &CanvasProps) -> Html {
     };
     let selected_key = props.selected.as_ref().map(crate::layout::key_of);
     let (fx, fy, fw, fh) = l.frame;
-    let polyline: String = path.iter().map(|(x, y)| format!("{x:.1},{y:.1}")).collect::<Vec<_>>().join(" ");
+    let polyline: String = path
+        .iter()
+        .map(|(x, y)| format!("{x:.1},{y:.1}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     html! {
         <svg class="canvas" role="img" aria-label="Cluster canvas" viewBox={view_box}
             {onwheel} {onpointerdown} {onpointermove} {onpointerup}>

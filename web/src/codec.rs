@@ -95,7 +95,10 @@ mod tests {
             ("A", "the link is not valid base64url"),
             (&good[..good.len() - 3], "the link's data is damaged"),
             ("AAAA", "the link's data is damaged"),
-            (&base64url(&miniz_oxide::deflate::compress_to_vec(b"{\"x\":1}", 9)), "the link's data is not a kroute workspace"),
+            (
+                &base64url(&miniz_oxide::deflate::compress_to_vec(b"{\"x\":1}", 9)),
+                "the link's data is not a kroute workspace",
+            ),
         ];
         for (payload, message) in cases {
             let e = decode(payload).unwrap_err();

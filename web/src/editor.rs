@@ -9,6 +9,9 @@ use yew::prelude::*;
 pub struct EditorProps {
     pub text: AttrValue,
     pub issues: Vec<ManifestIssue>,
+    /// Warnings at lines (dangling references): marked, not blocking.
+    #[prop_or_default]
+    pub warnings: Vec<ManifestIssue>,
     /// The text is broken and the canvas still shows the last good cluster.
     pub stale: bool,
     pub on_input: Callback<String>,
@@ -35,6 +38,7 @@ pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
     let lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
     let bad: std::collections::BTreeSet<usize> = props.issues.iter().map(|i| i.line).collect();
+    let warned: std::collections::BTreeSet<usize> = props.warnings.iter().map(|i| i.line).collect();
     let oninput = {
         let cb = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -46,7 +50,10 @@ pub fn editor(props: &EditorProps) -> Html {
     let onscroll = {
         let gutter = gutter.clone();
         Callback::from(move |e: Event| {
-            if let (Some(t), Some(g)) = (e.target_dyn_into::<HtmlTextAreaElement>(), gutter.cast::<web_sys::Element>()) {
+            if let (Some(t), Some(g)) = (
+                e.target_dyn_into::<HtmlTextAreaElement>(),
+                gutter.cast::<web_sys::Element>(),
+            ) {
                 g.set_scroll_top(t.scroll_top());
             }
         })
@@ -68,7 +75,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="editor-body">
                 <div class="gutter" ref={gutter} aria-hidden="true">
                     { for (1..=lines).map(|n| html! {
-                        <div class={classes!("ln", bad.contains(&n).then_some("bad"))}>{ n }</div>
+                        <div class={classes!("ln", bad.contains(&n).then_some("bad"), warned.contains(&n).then_some("warn"))}>{ n }</div>
                     }) }
                 </div>
                 <textarea aria-label="Manifests" spellcheck="false" autocomplete="off"

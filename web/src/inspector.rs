@@ -58,7 +58,7 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
                                     <tr class={classes!(p.explanation.matched.then_some("yes"))}>
                                         <td>{ &p.pod }</td>
                                         { for p.explanation.terms.iter().map(|t| html! {
-                                            <td title={serde_json::to_string(&t.reason).unwrap_or_default()}>{ if t.matched { "✓" } else { "✗" } }</td>
+                                            <td title={serde_json::to_value(&t.reason).map(|v| v.to_string()).unwrap_or_default()}>{ if t.matched { "✓" } else { "✗" } }</td>
                                         }) }
                                         <td>{ if p.explanation.matched { "✓" } else { "✗" } }</td>
                                     </tr>
@@ -96,7 +96,10 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
             <dl>
                 <dt>{ "State" }</dt><dd>{ state.as_str() }</dd>
                 <dt>{ "Selected by" }</dt>
-                <dd>{ if services.is_empty() { html! { "no Service" } } else { html! { for services.iter().map(|s| link(s, on_select)) } } }</dd>
+                <dd>
+                    if services.is_empty() { { "no Service" } }
+                    { for services.iter().map(|s| link(s, on_select)) }
+                </dd>
                 <dt>{ "DNS" }</dt><dd>{ for dns.iter().map(|d| html! { <div><code>{ d }</code></div> }) }</dd>
             </dl>
         },
@@ -116,9 +119,8 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let found = match (&props.snapshot, &props.selected) {
-        (Some(snap), Some(sel)) => {
-            Kind::parse(&sel.kind).and_then(|k| inspect(&snap.cluster, k, sel.namespace.as_deref(), &sel.name))
-        }
+        (Some(snap), Some(sel)) => Kind::parse(&sel.kind)
+            .and_then(|k| inspect(&snap.cluster, k, sel.namespace.as_deref(), &sel.name)),
         _ => None,
     };
     html! {

@@ -97,8 +97,7 @@ const POD_H: f64 = 40.0;
 const NODE_W: f64 = 230.0;
 const SERVICE_W: f64 = 200.0;
 const SERVICE_H: f64 = 74.0;
-const EDGE_W: f64 = 230.0;
-const PER_ROW: usize = 5;
+const EDGE_W: f64 = 236.0;
 
 fn pod_item(p: &PodView, x: f64, y: f64) -> Item {
     let mut title = p.name.clone();
@@ -115,7 +114,11 @@ fn pod_item(p: &PodView, x: f64, y: f64) -> Item {
         w: NODE_W - 20.0,
         h: POD_H - 6.0,
         title,
-        lines: vec![format!("{} · {}", p.ip.clone().unwrap_or_else(|| "no IP".into()), p.state.as_str())],
+        lines: vec![format!(
+            "{} · {}",
+            p.ip.clone().unwrap_or_else(|| "no IP".into()),
+            p.state.as_str()
+        )],
         badge,
         class: format!("state-{}", state_class(p.state)),
     }
@@ -132,38 +135,44 @@ fn state_class(s: PodState) -> &'static str {
     }
 }
 
+/// Boxes per row: the canvas pane is narrow, so the picture grows downwards.
+const PER_ROW: usize = 3;
+const GAP: f64 = 16.0;
+
 /// Lays out the topology; `moved` holds the user's drags (key → offset).
 pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
     let mut items = Vec::new();
     let mut edges = Vec::new();
-    items.push(Item {
-        key: "client".into(),
-        kind: BoxKind::Client,
-        object: None,
-        x: 20.0,
-        y: 60.0,
-        w: 150.0,
-        h: 56.0,
-        title: "External client".into(),
-        lines: vec![kroute::dataplane::route::DEFAULT_CLIENT_IP.to_owned()],
-        badge: None,
-        class: String::new(),
-    });
-    items.push(Item {
-        key: "internet".into(),
-        kind: BoxKind::Internet,
-        object: None,
-        x: 20.0,
-        y: 160.0,
-        w: 150.0,
-        h: 48.0,
-        title: "Outside the cluster".into(),
-        lines: vec!["ExternalName, public names".into()],
-        badge: None,
-        class: String::new(),
-    });
-    // The edge: Ingresses and Gateways.
-    let mut y = 40.0;
+    // Outside the cluster, in the top rows: the client, the Internet, then the edge (Ingresses
+    // and Gateways), three per row.
+    let mut outside: Vec<Item> = vec![
+        Item {
+            key: "client".into(),
+            kind: BoxKind::Client,
+            object: None,
+            x: 0.0,
+            y: 0.0,
+            w: EDGE_W,
+            h: 52.0,
+            title: "External client".into(),
+            lines: vec![kroute::dataplane::route::DEFAULT_CLIENT_IP.to_owned()],
+            badge: None,
+            class: String::new(),
+        },
+        Item {
+            key: "internet".into(),
+            kind: BoxKind::Internet,
+            object: None,
+            x: 0.0,
+            y: 0.0,
+            w: EDGE_W,
+            h: 52.0,
+            title: "Outside the cluster".into(),
+            lines: vec!["ExternalName, public names".into()],
+            badge: None,
+            class: String::new(),
+        },
+    ];
     for ing in &t.ingresses {
         let mut lines: Vec<String> = ing
             .paths
@@ -185,7 +194,6 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
         if let Some(d) = &ing.default_backend {
             lines.push(format!("default → {d}"));
         }
-        let h = 34.0 + 15.0 * lines.len() as f64;
         let r = oref("Ingress", Some(&ing.namespace), &ing.name);
         for p in &ing.paths {
             if let Some(s) = &p.service {
@@ -196,26 +204,32 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
                 });
             }
         }
-        items.push(Item {
+        outside.push(Item {
             key: key_of(&r),
             kind: BoxKind::Ingress,
             object: Some(r),
-            x: 200.0,
-            y,
+            x: 0.0,
+            y: 0.0,
             w: EDGE_W,
-            h,
+            h: 34.0 + 15.0 * lines.len() as f64,
             title: format!("Ingress {}", ing.name),
             lines,
             badge: ing.class.clone(),
             class: String::new(),
         });
-        y += h + 16.0;
     }
     for gw in &t.gateways {
         let mut lines: Vec<String> = gw
             .listeners
             .iter()
-            .map(|l| format!("{} :{} {}", l.protocol, l.port, l.hostname.clone().unwrap_or_else(|| "*".into())))
+            .map(|l| {
+                format!(
+                    "{} :{} {}",
+                    l.protocol,
+                    l.port,
+                    l.hostname.clone().unwrap_or_else(|| "*".into())
+                )
+            })
             .collect();
         let r = oref("Gateway", Some(&gw.namespace), &gw.name);
         for route in &gw.routes {
@@ -228,26 +242,33 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
                 });
             }
         }
-        let h = 34.0 + 15.0 * lines.len() as f64;
-        items.push(Item {
+        outside.push(Item {
             key: key_of(&r),
             kind: BoxKind::Gateway,
             object: Some(r),
-            x: 200.0,
-            y,
+            x: 0.0,
+            y: 0.0,
             w: EDGE_W,
-            h,
+            h: 34.0 + 15.0 * lines.len() as f64,
             title: format!("Gateway {}", gw.name),
             lines,
             badge: Some(gw.class.clone()),
             class: String::new(),
         });
-        y += h + 16.0;
     }
-    let edge_bottom = y;
-    // Inside the cluster: Services in rows, then nodes.
-    let left = 470.0;
-    let top = 60.0;
+    let mut y = 0.0;
+    for row in outside.chunks_mut(PER_ROW) {
+        let h = row.iter().map(|i| i.h).fold(0.0, f64::max);
+        for (col, item) in row.iter_mut().enumerate() {
+            item.x = col as f64 * (EDGE_W + GAP);
+            item.y = y;
+        }
+        y += h + GAP;
+    }
+    items.extend(outside);
+    // Inside the cluster frame: Services in rows, then nodes in rows holding their pods.
+    let left = 20.0;
+    let top = y + 50.0;
     for (i, svc) in t.services.iter().enumerate() {
         let (row, col) = (i / PER_ROW, i % PER_ROW);
         let r = oref("Service", Some(&svc.namespace), &svc.name);
@@ -288,8 +309,8 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
             key: key_of(&r),
             kind: BoxKind::Service,
             object: Some(r),
-            x: left + col as f64 * (SERVICE_W + 16.0),
-            y: top + row as f64 * (SERVICE_H + 16.0),
+            x: left + col as f64 * (SERVICE_W + GAP),
+            y: top + row as f64 * (SERVICE_H + GAP),
             w: SERVICE_W,
             h: SERVICE_H,
             title: if svc.namespace == "default" {
@@ -302,54 +323,93 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
             class: String::new(),
         });
     }
-    let rows = t.services.len().div_ceil(PER_ROW).max(1);
-    let nodes_top = top + rows as f64 * (SERVICE_H + 16.0) + 50.0;
-    let mut right = left + PER_ROW.min(t.services.len().max(1)) as f64 * (SERVICE_W + 16.0);
-    let mut bottom = nodes_top;
-    for (i, node) in t.nodes.iter().enumerate() {
-        let x = left + i as f64 * (NODE_W + 16.0);
-        let h = 52.0 + node.pods.len() as f64 * POD_H;
-        let r = oref("Node", None, &node.name);
-        items.push(Item {
-            key: key_of(&r),
-            kind: BoxKind::Node,
-            object: Some(r),
-            x,
-            y: nodes_top,
-            w: NODE_W,
-            h,
-            title: node.name.clone(),
-            lines: vec![format!(
-                "{} · {}",
-                node.ip.clone().unwrap_or_default(),
-                node.zone.clone().unwrap_or_default()
-            )],
-            badge: None,
-            class: String::new(),
-        });
-        for (j, p) in node.pods.iter().enumerate() {
-            items.push(pod_item(p, x + 10.0, nodes_top + 46.0 + j as f64 * POD_H));
+    let rows = t.services.len().div_ceil(PER_ROW);
+    let mut node_y = top + rows as f64 * (SERVICE_H + GAP) + if rows > 0 { 40.0 } else { 0.0 };
+    let mut right = left + PER_ROW as f64 * (NODE_W + GAP);
+    for row in t.nodes.chunks(PER_ROW) {
+        let mut row_h: f64 = 0.0;
+        for (col, node) in row.iter().enumerate() {
+            let x = left + col as f64 * (NODE_W + GAP);
+            let h = 52.0 + node.pods.len() as f64 * POD_H;
+            let r = oref("Node", None, &node.name);
+            items.push(Item {
+                key: key_of(&r),
+                kind: BoxKind::Node,
+                object: Some(r),
+                x,
+                y: node_y,
+                w: NODE_W,
+                h,
+                title: node.name.clone(),
+                lines: vec![format!(
+                    "{} · {}",
+                    node.ip.clone().unwrap_or_default(),
+                    node.zone.clone().unwrap_or_default()
+                )],
+                badge: None,
+                class: String::new(),
+            });
+            for (j, p) in node.pods.iter().enumerate() {
+                items.push(pod_item(p, x + 10.0, node_y + 46.0 + j as f64 * POD_H));
+            }
+            row_h = row_h.max(h);
         }
-        right = right.max(x + NODE_W);
-        bottom = bottom.max(nodes_top + h);
+        node_y += row_h + GAP;
     }
     for (j, p) in t.unscheduled.iter().enumerate() {
-        items.push(pod_item(p, right + 20.0, nodes_top + j as f64 * POD_H));
+        let (row, col) = (j / PER_ROW, j % PER_ROW);
+        items.push(pod_item(
+            p,
+            left + col as f64 * (NODE_W + GAP),
+            node_y + row as f64 * POD_H,
+        ));
     }
+    let bottom = node_y + t.unscheduled.len().div_ceil(PER_ROW) as f64 * POD_H;
     for item in &mut items {
+        // Text does not wrap in SVG: cut what would overflow the box (the inspector has it all).
+        let chars = ((item.w - 16.0) / 6.7) as usize;
+        let title_chars = if item.badge.is_some() {
+            chars.saturating_sub(9)
+        } else {
+            chars
+        } * 6
+            / 7;
+        item.title = cut(&item.title, title_chars);
+        for line in &mut item.lines {
+            *line = cut(line, chars);
+        }
         if let Some((dx, dy)) = moved.get(&item.key) {
             item.x += dx;
             item.y += dy;
         }
     }
-    let frame = (left - 20.0, top - 40.0, right - left + 40.0, bottom - top + 60.0);
+    for item in &items {
+        right = right.max(item.x + item.w + GAP);
+    }
+    let frame = (
+        left - 14.0,
+        top - 36.0,
+        PER_ROW as f64 * (NODE_W + GAP) + 12.0,
+        bottom - top + 36.0,
+    );
+    let height = items.iter().map(|i| i.y + i.h).fold(bottom, f64::max) + GAP;
     Layout {
-        width: (right + 260.0).max(900.0),
-        height: (bottom + 40.0).max(edge_bottom + 20.0),
+        width: right,
+        height,
         items,
         edges,
         frame,
     }
+}
+
+/// `text`, cut to `max` characters with an ellipsis.
+pub fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
 }
 
 /// The box a hop passes through, if it is drawn.

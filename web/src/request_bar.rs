@@ -19,17 +19,32 @@ pub const METHODS: [&str; 7] = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD",
 #[function_component(RequestBar)]
 pub fn request_bar(props: &RequestBarProps) -> Html {
     // The current source may not be in the list (a port-forward from an example): show it too.
-    let mut options: Vec<(String, kroute::dataplane::route::Source)> =
-        props.sources.iter().map(|s| (s.label.clone(), s.source.clone())).collect();
+    let mut options: Vec<(String, kroute::dataplane::route::Source)> = props
+        .sources
+        .iter()
+        .map(|s| (s.label.clone(), s.source.clone()))
+        .collect();
     if !options.iter().any(|(_, s)| *s == props.form.from) {
-        options.insert(0, (source_label(&props.sources, &props.form.from), props.form.from.clone()));
+        options.insert(
+            0,
+            (
+                source_label(&props.sources, &props.form.from),
+                props.form.from.clone(),
+            ),
+        );
     }
-    let selected = options.iter().position(|(_, s)| *s == props.form.from).unwrap_or(0);
+    let selected = options
+        .iter()
+        .position(|(_, s)| *s == props.form.from)
+        .unwrap_or(0);
     let on_from = {
         let (form, cb, options) = (props.form.clone(), props.on_change.clone(), options.clone());
         Callback::from(move |e: Event| {
             if let Some(sel) = e.target_dyn_into::<HtmlSelectElement>() {
-                if let Some((_, source)) = usize::try_from(sel.selected_index()).ok().and_then(|i| options.get(i)) {
+                if let Some((_, source)) = usize::try_from(sel.selected_index())
+                    .ok()
+                    .and_then(|i| options.get(i))
+                {
                     cb.emit(RequestForm {
                         from: source.clone(),
                         ..form.clone()

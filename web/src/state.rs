@@ -8,7 +8,7 @@ use std::rc::Rc;
 use kroute::cluster::{Cluster, ClusterConfig, Warning};
 use kroute::dataplane::route::{Request, RequestError, Source, Trace};
 use kroute::examples::{examples, Example};
-use kroute::manifest::{load_cluster, ManifestIssue, SETTLE_MS};
+use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
 use serde::{Deserialize, Serialize};
@@ -21,11 +21,14 @@ pub struct Snapshot {
     pub tree: Vec<NamespaceTree>,
     pub sources: Vec<SourceChoice>,
     pub warnings: Vec<Warning>,
+    /// Dangling references, positioned in the text the cluster was built from.
+    pub references: Vec<ManifestIssue>,
 }
 
 impl Snapshot {
-    fn of(cluster: Cluster, warnings: Vec<Warning>) -> Snapshot {
+    fn of(cluster: Cluster, warnings: Vec<Warning>, references: Vec<ManifestIssue>) -> Snapshot {
         Snapshot {
+            references,
             topology: topology(&cluster),
             tree: object_tree(&cluster),
             sources: route_sources(&cluster),
@@ -82,7 +85,11 @@ impl RequestForm {
         Request {
             from: self.from.clone(),
             url: self.url.trim().to_owned(),
-            method: if self.method.is_empty() { "GET".to_owned() } else { self.method.clone() },
+            method: if self.method.is_empty() {
+                "GET".to_owned()
+            } else {
+                self.method.clone()
+            },
             headers,
         }
     }
@@ -159,7 +166,11 @@ impl Workspace {
         match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
-                self.snapshot = Some(Rc::new(Snapshot::of(loaded.cluster, loaded.report.warnings)));
+                self.snapshot = Some(Rc::new(Snapshot::of(
+                    loaded.cluster,
+                    loaded.report.warnings,
+                    loaded.reference_warnings,
+                )));
                 self.generation += 1;
                 if let Some(sel) = &self.selected {
                     if !self.exists(sel) {
@@ -178,12 +189,15 @@ impl Workspace {
 
     fn exists(&self, r: &ObjectRef) -> bool {
         let Some(snap) = &self.snapshot else { return false };
-        kroute::Kind::parse(&r.kind).is_some_and(|k| snap.cluster.get(k, r.namespace.as_deref(), &r.name).is_some())
+        kroute::Kind::parse(&r.kind)
+            .is_some_and(|k| snap.cluster.get(k, r.namespace.as_deref(), &r.name).is_some())
     }
 
     /// Routes the request bar's request through the current cluster.
     pub fn send(&mut self) {
-        let Some(snap) = self.snapshot.as_mut() else { return };
+        let Some(snap) = self.snapshot.as_mut() else {
+            return;
+        };
         let request = self.request.to_request();
         // The snapshot is shared with the views; routing moves only the dataplane's own state
         // (affinity, round robin), so a copy-on-write clone is what a send costs at most.
@@ -195,6 +209,15 @@ impl Workspace {
         self.generation += 1;
     }
 
+    /// The user's objects as YAML `kubectl apply -f` accepts (the core's export); the text as
+    /// typed while it does not apply, so nothing is lost.
+    pub fn export_yaml(&self) -> String {
+        match (&self.snapshot, self.is_stale()) {
+            (Some(snap), false) => snap.cluster.export_yaml(ExportOptions { derived: false }),
+            _ => self.text.clone(),
+        }
+    }
+
     pub fn trace(&self) -> Option<&Trace> {
         match &self.result {
             Some(SendResult::Trace(t)) => Some(t),
@@ -204,7 +227,9 @@ impl Workspace {
 
     /// Loads an example: its manifests, applied, and its request, ready to send.
     pub fn load_example(&mut self, id: &str) -> bool {
-        let Some(saved) = example_saved(id) else { return false };
+        let Some(saved) = example_saved(id) else {
+            return false;
+        };
         self.text = saved.text;
         self.request = saved.request;
         self.result = None;
@@ -216,10 +241,13 @@ impl Workspace {
 
 /// An example as a saved workspace.
 pub fn example_saved(id: &str) -> Option<Saved> {
-    examples().into_iter().find(|e| e.id == id).map(|e: Example| Saved {
-        text: e.yaml.to_owned(),
-        request: RequestForm::from_request(&e.request),
-    })
+    examples()
+        .into_iter()
+        .find(|e| e.id == id)
+        .map(|e: Example| Saved {
+            text: e.yaml.to_owned(),
+            request: RequestForm::from_request(&e.request),
+        })
 }
 
 /// The label of a request source: from the core's list when it is there, else composed from

@@ -33,16 +33,24 @@ fn fragment_payload() -> Option<String> {
 pub fn share_url(ws: &Workspace) -> Option<String> {
     let location = web_sys::window()?.location();
     let base = format!("{}{}", location.origin().ok()?, location.pathname().ok()?);
-    Some(format!("{base}#{}{}", codec::FRAGMENT_KEY, codec::encode(&ws.saved())))
+    Some(format!(
+        "{base}#{}{}",
+        codec::FRAGMENT_KEY,
+        codec::encode(&ws.saved())
+    ))
 }
 
 /// What the page starts from: a share link, else the stored workspace, else the first example.
 pub fn initial_workspace() -> Workspace {
-    initial(fragment_payload(), storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten()), |raw| {
-        if let Some(s) = storage() {
-            let _ = s.set_item(DAMAGED_KEY, raw);
-        }
-    })
+    initial(
+        fragment_payload(),
+        storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten()),
+        |raw| {
+            if let Some(s) = storage() {
+                let _ = s.set_item(DAMAGED_KEY, raw);
+            }
+        },
+    )
 }
 
 /// The start-up decision, separate from the browser for tests. `keep_damaged` receives a store
@@ -57,7 +65,9 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
             }
             Err(why) => {
                 let mut ws = Workspace::starter();
-                ws.notice = Some(format!("This share link could not be opened: {why}. Started clean."));
+                ws.notice = Some(format!(
+                    "This share link could not be opened: {why}. Started clean."
+                ));
                 ws
             }
         };
@@ -90,19 +100,50 @@ mod tests {
         let stored = serde_json::to_string(&example_saved("statefulset").unwrap()).unwrap();
         let first = example_saved(FIRST_EXAMPLE).unwrap();
         // (link, store, expected text, notice starts with, damaged store kept)
-        let cases: [(Option<&str>, Option<&str>, &str, Option<&str>, bool); 5] = [
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a str, Option<&'a str>, bool);
+        let cases: [Case; 5] = [
             (None, None, &first.text, None, false),
-            (Some(&good_link), Some(&stored), &ingress.text, Some("Loaded from a share link"), false),
-            (None, Some(&stored), kroute::examples::STATEFULSET_YAML, None, false),
-            (Some("@@@"), Some(&stored), &first.text, Some("This share link could not be opened"), false),
-            (None, Some("{not json"), &first.text, Some("Your saved workspace could not be read"), true),
+            (
+                Some(&good_link),
+                Some(&stored),
+                &ingress.text,
+                Some("Loaded from a share link"),
+                false,
+            ),
+            (
+                None,
+                Some(&stored),
+                kroute::examples::STATEFULSET_YAML,
+                None,
+                false,
+            ),
+            (
+                Some("@@@"),
+                Some(&stored),
+                &first.text,
+                Some("This share link could not be opened"),
+                false,
+            ),
+            (
+                None,
+                Some("{not json"),
+                &first.text,
+                Some("Your saved workspace could not be read"),
+                true,
+            ),
         ];
         for (i, (link, store, text, notice, damaged)) in cases.into_iter().enumerate() {
             let mut kept = None;
-            let ws = initial(link.map(str::to_owned), store.map(str::to_owned), |raw| kept = Some(raw.to_owned()));
+            let ws = initial(link.map(str::to_owned), store.map(str::to_owned), |raw| {
+                kept = Some(raw.to_owned())
+            });
             assert_eq!(ws.text, text, "case {i}");
             match notice {
-                Some(n) => assert!(ws.notice.as_deref().unwrap_or("").starts_with(n), "case {i}: {:?}", ws.notice),
+                Some(n) => assert!(
+                    ws.notice.as_deref().unwrap_or("").starts_with(n),
+                    "case {i}: {:?}",
+                    ws.notice
+                ),
                 None => assert_eq!(ws.notice, None, "case {i}"),
             }
             assert_eq!(kept.is_some(), damaged, "case {i}");

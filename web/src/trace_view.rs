@@ -17,14 +17,24 @@ pub struct TraceProps {
 fn reason_kind(v: &impl serde::Serialize) -> String {
     serde_json::to_value(v)
         .ok()
-        .and_then(|v| v.get("why").and_then(|w| w.get("kind")).and_then(Value::as_str).map(str::to_owned))
+        .and_then(|v| {
+            v.get("why")
+                .and_then(|w| w.get("kind"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
         .unwrap_or_default()
 }
 
 /// The verdict in one line.
 pub fn verdict_text(v: &Verdict) -> String {
     match v {
-        Verdict::Delivered { pod, ip, port, source_ip } => {
+        Verdict::Delivered {
+            pod,
+            ip,
+            port,
+            source_ip,
+        } => {
             format!("Delivered to {pod} at {ip}:{port} (the pod sees the client as {source_ip})")
         }
         Verdict::Http { status, by, why } => {
@@ -104,18 +114,35 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
             for n in &lb.nodes {
                 let hc = n
                     .health_check
-                    .map(|c| format!(" — health check :{} → {} ({} local)", c.node_port, c.status, c.local_endpoints))
+                    .map(|c| {
+                        format!(
+                            " — health check :{} → {} ({} local)",
+                            c.node_port, c.status, c.local_endpoints
+                        )
+                    })
                     .unwrap_or_default();
-                out.push(format!("{} {}{hc}", n.node, if n.healthy { "healthy" } else { "unhealthy" }));
+                out.push(format!(
+                    "{} {}{hc}",
+                    n.node,
+                    if n.healthy { "healthy" } else { "unhealthy" }
+                ));
             }
-            out.push(format!("sent to {}{}", lb.chosen, if lb.fail_open { " (fail open)" } else { "" }));
+            out.push(format!(
+                "sent to {}{}",
+                lb.chosen,
+                if lb.fail_open { " (fail open)" } else { "" }
+            ));
         }
         Step::KubeProxy(k) => {
             out.push(format!(
                 "{} {}{}",
                 k.policy.field,
                 if k.policy.local { "Local" } else { "Cluster" },
-                if k.policy.short_circuited { " (ignored: traffic from inside uses the Cluster set)" } else { "" }
+                if k.policy.short_circuited {
+                    " (ignored: traffic from inside uses the Cluster set)"
+                } else {
+                    ""
+                }
             ));
             for e in &k.endpoints {
                 let fate = match &e.fate {
@@ -154,12 +181,18 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                 out.push(compact(&serde_json::to_value(r).unwrap_or(Value::Null)));
             }
             if let Some(t) = tls {
-                out.push(format!("TLS certificate: {}", t.secret_name.clone().unwrap_or_else(|| "default".into())));
+                out.push(format!(
+                    "TLS certificate: {}",
+                    t.secret_name.clone().unwrap_or_else(|| "default".into())
+                ));
             }
         }
         Step::Gateway { decision, .. } => {
             if let Some(l) = &decision.reasons.listener {
-                out.push(format!("listener: {}", compact(&serde_json::to_value(l).unwrap_or(Value::Null))));
+                out.push(format!(
+                    "listener: {}",
+                    compact(&serde_json::to_value(l).unwrap_or(Value::Null))
+                ));
             }
             for c in &decision.reasons.candidates {
                 out.push(format!(
@@ -188,12 +221,19 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                         out.push(format!("split: {} — {:.0}%", b.backend.name, b.share * 100.0));
                     }
                 }
-                out.push(format!("to {} ({})", r.backend, if r.mtls { "mTLS" } else { "plaintext" }));
+                out.push(format!(
+                    "to {} ({})",
+                    r.backend,
+                    if r.mtls { "mTLS" } else { "plaintext" }
+                ));
             }
         }
         Step::Mtls { client, server } => out.push(format!("{client} → {server}")),
         Step::Service(s) => {
-            out.push(format!("port {} → targetPort {}", s.port.port, s.port.target_port));
+            out.push(format!(
+                "port {} → targetPort {}",
+                s.port.port, s.port.target_port
+            ));
             if let Some(sel) = &s.selector {
                 for t in &sel.terms {
                     out.push(format!("{} {}", if t.matched { "✓" } else { "✗" }, t.term));
@@ -232,9 +272,36 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
 /// A JSON value in one line: `kind` first, then the other fields.
 fn compact(v: &Value) -> String {
     match v {
+        // A path of an Ingress rule: `/api (Prefix) of default/shop`.
+        Value::Object(map) if map.contains_key("path") && map.contains_key("pathType") => {
+            let ingress = map
+                .get("ingress")
+                .map(|i| format!(" of {}", compact(i)))
+                .unwrap_or_default();
+            format!(
+                "{} ({}){ingress}",
+                compact(&map["path"]),
+                compact(&map["pathType"])
+            )
+        }
+        // A rule host: precise, wildcard or any.
+        Value::Object(map) if map.len() <= 2 && map.get("kind").is_some_and(|k| k == "any") => {
+            "any host".into()
+        }
+        Value::Object(map) if map.len() == 2 && map.contains_key("kind") && map.contains_key("host") => {
+            compact(&map["host"])
+        }
+        // A namespaced name.
+        Value::Object(map) if map.len() == 2 && map.contains_key("namespace") && map.contains_key("name") => {
+            format!("{}/{}", compact(&map["namespace"]), compact(&map["name"]))
+        }
         Value::Object(map) => {
             let mut parts = Vec::new();
-            if let Some(k) = map.get("kind").or_else(|| map.get("outcome")).and_then(Value::as_str) {
+            if let Some(k) = map
+                .get("kind")
+                .or_else(|| map.get("outcome"))
+                .and_then(Value::as_str)
+            {
                 parts.push(k.to_owned());
             }
             for (k, val) in map {
@@ -252,7 +319,10 @@ fn compact(v: &Value) -> String {
 }
 
 fn render_hop(i: usize, h: &Hop) -> Html {
-    let data = serde_json::to_string_pretty(h).unwrap_or_default();
+    // Through a Value: one Serialize instance per type (to_value is used above too), not two.
+    let data = serde_json::to_value(h)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_default();
     html! {
         <li class={classes!("hop", h.kind())}>
             <div class="hop-title"><span class="hop-index">{ i + 1 }</span>{ hop_title(h) }</div>

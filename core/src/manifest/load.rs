@@ -20,6 +20,9 @@ pub struct Loaded {
     pub report: ChangeReport,
     /// The objects with their documents and lines, to map an object back to the text.
     pub objects: Vec<ManifestObject>,
+    /// The apply's dangling references (a Service selecting nothing, a backend naming a
+    /// missing Service…), positioned in the text: warnings, not errors.
+    pub reference_warnings: Vec<ManifestIssue>,
 }
 
 /// Parses `text`, applies it to a fresh cluster made from `config`, and advances the clock by
@@ -59,10 +62,12 @@ pub fn load_cluster(text: &str, config: ClusterConfig, settle_ms: u64) -> Result
     let settled = cluster.advance(settle_ms);
     report.events.extend(settled.events);
     report.warnings.extend(settled.warnings);
+    let reference_warnings = super::locate_references(&objects, text, &report.references);
     Ok(Loaded {
         cluster,
         report,
         objects,
+        reference_warnings,
     })
 }
 
