@@ -128,3 +128,19 @@ test('Export YAML downloads what kubectl apply accepts', async ({ page, site, pr
   expect(text).not.toContain('status:');
   expect(problems).toEqual([]);
 });
+
+test('loading an example keeps what was typed, one click away', async ({ page, site, problems }) => {
+  await open(page, site);
+  const editor = page.getByRole('textbox', { name: 'Manifests' });
+  const mine = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: mine}\n';
+  await editor.fill(mine);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('button', { name: 'Examples' }).click();
+  await page.getByRole('menuitem', { name: /^Ingress/ }).click();
+  await expect(editor).not.toHaveValue(mine);
+  await page.reload();
+  await page.getByRole('button', { name: 'Restore previous' }).click();
+  await expect(editor).toHaveValue(mine);
+  await shot(page, 'restored');
+  expect(problems).toEqual([]);
+});

@@ -184,8 +184,17 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             moves.borrow_mut().clear();
             share_link.set(None);
-            change.emit(Rc::new(|w: &mut Workspace| *w = Workspace::starter()));
+            change.emit(Rc::new(|w: &mut Workspace| {
+                if let Some(first) = crate::state::example_saved(crate::state::FIRST_EXAMPLE) {
+                    w.replace_with(first);
+                }
+                w.notice = None;
+            }));
         })
+    };
+    let restore = {
+        let change = change.clone();
+        Callback::from(move |_| change.emit(Rc::new(|w: &mut Workspace| w.restore_previous())))
     };
     let dismiss = {
         let change = change.clone();
@@ -239,6 +248,12 @@ pub fn app() -> Html {
             </header>
             if let Some(n) = &w.notice {
                 <div class="notice" role="alert">{ n.clone() }<button class="link" onclick={dismiss}>{ "Dismiss" }</button></div>
+            }
+            if w.previous.is_some() {
+                <div class="notice" role="status">
+                    { "Your previous manifests are kept." }
+                    <button onclick={restore}>{ "Restore previous" }</button>
+                </div>
             }
             if let Some(link) = &*share_link {
                 <div class="share">
