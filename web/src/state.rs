@@ -8,6 +8,7 @@ use std::rc::Rc;
 use kroute::cluster::{Cluster, ClusterConfig, Warning};
 use kroute::dataplane::route::{Request, RequestError, Source, Trace};
 use kroute::examples::{examples, Example};
+use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
@@ -124,6 +125,8 @@ pub struct Workspace {
     /// What the user had typed before an example, a Reset or a link replaced it: one click
     /// brings it back (nothing typed is lost).
     pub previous: Option<Saved>,
+    /// What the last canvas edit did (shown beside the canvas).
+    pub last_change: Option<Change>,
     /// Bumped on every successful apply or send, so views can restart animations.
     pub generation: u64,
 }
@@ -143,6 +146,7 @@ impl Workspace {
             selected: None,
             notice: None,
             previous: None,
+            last_change: None,
             generation: 0,
         };
         w.apply();
@@ -251,6 +255,29 @@ impl Workspace {
         self.result = None;
         self.selected = None;
         self.apply();
+    }
+
+    /// A canvas edit (palette, link, delete) made on the text, then applied.
+    pub fn edit(&mut self, edit: &Edit) {
+        let Some(snap) = self.snapshot.clone() else { return };
+        if self.is_stale() {
+            self.notice = Some("Fix the manifests first: the canvas edits the text.".to_owned());
+            return;
+        }
+        match draw::edit(&self.text, &snap.cluster, edit) {
+            Ok(edited) => {
+                self.text = edited.text;
+                self.apply();
+                if let Change::Added { objects } = &edited.change {
+                    self.selected = objects.last().cloned();
+                }
+                if let Edit::Delete { .. } = edit {
+                    self.selected = None;
+                }
+                self.last_change = Some(edited.change);
+            }
+            Err(e) => self.notice = Some(e.to_string()),
+        }
     }
 
     /// Brings back what an example, Reset or link replaced (and keeps the current one in turn).

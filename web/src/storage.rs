@@ -50,15 +50,16 @@ pub fn share_url(ws: &Workspace) -> Option<String> {
 
 /// What the page starts from: a share link, else the stored workspace, else the first example.
 pub fn initial_workspace() -> Workspace {
-    initial(
-        fragment_payload(),
-        storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten()),
-        |raw| {
-            if let Some(s) = storage() {
-                let _ = s.set_item(DAMAGED_KEY, raw);
-            }
-        },
-    )
+    let get = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
+    let mut ws = initial(fragment_payload(), get(STORE_KEY), |raw| {
+        if let Some(s) = storage() {
+            let _ = s.set_item(DAMAGED_KEY, raw);
+        }
+    });
+    if ws.previous.is_none() {
+        ws.previous = get(PREVIOUS_KEY).and_then(|raw| serde_json::from_str(&raw).ok());
+    }
+    ws
 }
 
 /// The start-up decision, separate from the browser for tests. `keep_damaged` receives a store
