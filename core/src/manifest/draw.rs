@@ -350,7 +350,6 @@ fn rewrite(text: &str, m: &ManifestObject, value: impl FnOnce(&mut Json)) -> Res
         Some(i) => whole
             .get_mut("items")
             .and_then(|items| items.get_mut(i))
-            .or_else(|| None)
             .ok_or(EditError::TextInvalid)?,
         None => &mut whole,
     };
