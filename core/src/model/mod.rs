@@ -418,16 +418,92 @@ impl Header {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
-        let path = e.path().to_string();
-        let detail = e.into_inner().to_string();
+    T::deserialize(&value).map_err(|e| {
+        let (path, detail) = error_path::<T>(&value, e.to_string());
         FieldError::new(
             FieldErrorKind::Invalid,
-            FieldPath::new(if path == "." { "" } else { &path }),
+            FieldPath::new(&path),
             None,
             format!("wrong type: {detail}"),
         )
     })
+}
+
+/// Where in `root` the error `first` is: descend into the first child whose removal changes
+/// the error (a fix, or the next error), until no child does. Only runs when decoding failed.
+///
+/// Why not track the path while decoding (serde_path_to_error)? Its wrappers instantiate every
+/// type's deserializer a second time, which cost about a quarter of the browser bundle's code;
+/// errors are rare, so finding the path afterwards costs nothing on the good path. Every
+/// modelled field is optional or defaulted, so removing a value never adds an error of its own.
+fn error_path<T: serde::de::DeserializeOwned>(root: &Value, first: String) -> (String, String) {
+    let error_of = |v: &Value| T::deserialize(v).err().map(|e| e.to_string());
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut message = first;
+    // Bounded by the value's depth; each level tries each child once.
+    'descend: loop {
+        let Some(node) = at(root, &segments) else { break };
+        let children: Vec<Segment> = match node {
+            Value::Object(map) => map.keys().cloned().map(Segment::Key).collect(),
+            Value::Array(items) => (0..items.len()).map(Segment::Index).collect(),
+            _ => break,
+        };
+        for child in children {
+            let mut trial = root.clone();
+            remove(&mut trial, &segments, &child);
+            if error_of(&trial).as_ref() != Some(&message) {
+                segments.push(child);
+                continue 'descend;
+            }
+        }
+        break;
+    }
+    // The message as decoding the original reports it (unchanged by the search).
+    if let Some(m) = error_of(root) {
+        message = m;
+    }
+    let mut path = String::new();
+    for s in &segments {
+        match s {
+            Segment::Key(k) => {
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+            }
+            Segment::Index(i) => path.push_str(&format!("[{i}]")),
+        }
+    }
+    (path, message)
+}
+
+#[derive(Clone, Debug)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+fn at<'v>(root: &'v Value, path: &[Segment]) -> Option<&'v Value> {
+    path.iter().try_fold(root, |v, s| match s {
+        Segment::Key(k) => v.get(k.as_str()),
+        Segment::Index(i) => v.get(*i),
+    })
+}
+
+fn remove(root: &mut Value, path: &[Segment], child: &Segment) {
+    let node = path.iter().try_fold(root, |v, s| match s {
+        Segment::Key(k) => v.get_mut(k.as_str()),
+        Segment::Index(i) => v.get_mut(*i),
+    });
+    match (node, child) {
+        (Some(Value::Object(map)), Segment::Key(k)) => {
+            map.remove(k);
+        }
+        (Some(Value::Array(items)), Segment::Index(i)) if *i < items.len() => {
+            items.remove(*i);
+        }
+        _ => {}
+    }
 }
 
 fn encode<T: serde::Serialize>(v: &T) -> Value {
