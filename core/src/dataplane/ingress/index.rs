@@ -2,53 +2,202 @@
 //! children. Open addressing with linear probing at most half full: a lookup hashes the key
 //! once, reads one or two slots and compares one string to confirm — constant time, where a
 //! sorted map compares strings at every step of a binary search.
+//!
+//! The hash reads 8 bytes at a time, and so do the scanners the fast path uses
+//! ([`scan_segment`], [`plain_host_hash`]): they find where a path segment ends (or whether a
+//! host needs normalising) and hash it in the same pass, each byte read once — SWAR
+//! ("SIMD within a register") tests on a `u64` instead of a loop over bytes.
+//!
+//! Indices are `u32`: a router is built from Ingress objects held in memory, each node or slot
+//! costing far more input than a byte, so 2³² of them cannot be reached (and `usize` is 32 bits
+//! in wasm anyway). Half the size of `usize` keeps twice the nodes in each cache line.
 
-use alloc::boxed::Box;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
+use core::ops::Range;
 
-/// A slot: the key's hash and the value's index; [`EMPTY`] marks a free slot.
-pub(super) type Slot = (u64, usize);
-pub(super) const EMPTY: usize = usize::MAX;
+/// A slot: the low 32 bits of the key's hash (a tag that spares most string comparisons) and
+/// the value's index; [`EMPTY`] marks a free slot.
+pub(super) type Slot = (u32, u32);
+pub(super) const EMPTY: u32 = u32::MAX;
 
-/// A fast, deterministic 64-bit hash of a short string (FxHash's rotate-xor-multiply, 8 bytes
-/// at a time). Not collision-resistant, and it need not be: every hit is confirmed by comparing
-/// the strings, so a collision costs one more comparison. The slot is taken from the *high*
-/// bits, the well-mixed ones of a multiplication.
+const K: u64 = 0x517c_c1b7_2722_0a95;
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// One step of the hash: FxHash's rotate-xor-multiply.
+#[inline]
+fn step(h: u64, word: u64) -> u64 {
+    (h.rotate_left(5) ^ word).wrapping_mul(K)
+}
+
+/// The last step: the last 0 to 7 bytes (zero-padded) with the length in the top byte, free
+/// since at most 7 bytes are left. Padding plus length make the words injective.
+#[inline]
+fn last_step(h: u64, tail: u64, len: usize) -> u64 {
+    step(h, tail | (len as u64) << 56)
+}
+
+/// A fast, deterministic 64-bit hash of a short string: 8 bytes at a time, little-endian, the
+/// last 0 to 7 zero-padded. Not collision-resistant, and it need not be: every hit is confirmed
+/// by comparing the strings, so a collision costs one more comparison. The slot is taken from
+/// the *high* bits, the well-mixed ones of a multiplication.
 #[inline]
 pub(super) fn hash(s: &str) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let mut h = s.len() as u64;
+    let mut h = 0;
     let mut chunks = s.as_bytes().chunks_exact(8);
     for chunk in &mut chunks {
-        h = (h.rotate_left(5) ^ word(chunk)).wrapping_mul(K);
+        h = step(h, word(chunk).0);
     }
-    (h.rotate_left(5) ^ word(chunks.remainder())).wrapping_mul(K)
+    last_step(h, word(chunks.remainder()).0, s.len())
 }
 
-/// Up to 8 bytes as a word, with fixed-size loads only (wyhash's trick: two overlapping 4-byte
-/// reads cover 4 to 8 bytes; first, middle and last byte cover 1 to 3). Injective for a given
-/// length, which the hash mixes in.
+/// The first 8 bytes of `bytes` as a little-endian word, zero-padded, and how many there were.
+/// Fixed-size loads only: two overlapping ones cover 2 to 7 bytes, each byte in its place.
 #[inline]
-fn word(bytes: &[u8]) -> u64 {
-    let four = |b: Option<&[u8; 4]>| u64::from(u32::from_le_bytes(b.copied().unwrap_or_default()));
-    if let Some(eight) = bytes.first_chunk::<8>() {
-        return u64::from_le_bytes(*eight);
-    }
-    if bytes.len() >= 4 {
-        return four(bytes.first_chunk::<4>()) | four(bytes.last_chunk::<4>()) << 32;
-    }
-    let byte = |b: Option<&u8>| u64::from(b.copied().unwrap_or(0));
-    byte(bytes.first()) | byte(bytes.get(bytes.len() / 2)) << 8 | byte(bytes.last()) << 16
+fn word(bytes: &[u8]) -> (u64, usize) {
+    let n = bytes.len();
+    let w = match n {
+        8.. => bytes.first_chunk::<8>().map_or(0, |b| u64::from_le_bytes(*b)),
+        4..=7 => {
+            let four = |b: Option<&[u8; 4]>| u64::from(u32::from_le_bytes(b.copied().unwrap_or_default()));
+            four(bytes.first_chunk::<4>()) | four(bytes.last_chunk::<4>()) << (8 * (n - 4))
+        }
+        2..=3 => {
+            let two = |b: Option<&[u8; 2]>| u64::from(u16::from_le_bytes(b.copied().unwrap_or_default()));
+            two(bytes.first_chunk::<2>()) | two(bytes.last_chunk::<2>()) << (8 * (n - 2))
+        }
+        _ => bytes.first().map_or(0, |b| u64::from(*b)),
+    };
+    (w, n.min(8))
 }
 
-/// Byte equality, inline for the short strings hosts and segments are (a `memcmp` call costs
-/// more than comparing a dozen bytes).
+/// The word at `pos` in `bytes` (see [`word`]). Past the last full word of a string of 8 bytes
+/// or more, the string's last 8 bytes shifted down: one load instead of a loop over the tail.
+#[inline]
+fn word_at(bytes: &[u8], pos: usize) -> (u64, usize) {
+    let rest = bytes.get(pos..).unwrap_or_default();
+    if let Some(eight) = rest.first_chunk::<8>() {
+        return (u64::from_le_bytes(*eight), 8);
+    }
+    match bytes.last_chunk::<8>() {
+        Some(last) => {
+            let n = rest.len();
+            let shifted = u64::from_le_bytes(*last).checked_shr(8 * (8 - n) as u32);
+            (shifted.unwrap_or(0), n)
+        }
+        None => word(rest),
+    }
+}
+
+/// A mask with the high bit of each byte of `w` equal to `byte` — exact for the *lowest* such
+/// byte (a borrow may mark bytes above it), which is all the scanners use.
+#[inline]
+fn bytes_equal(w: u64, byte: u8) -> u64 {
+    let v = w ^ ONES.wrapping_mul(u64::from(byte));
+    v.wrapping_sub(ONES) & !v & HIGH
+}
+
+/// The bytes `0..n` of a word (`n` ≤ 8).
+#[inline]
+fn low_bytes(w: u64, n: usize) -> u64 {
+    w & 1u64.checked_shl(8 * n as u32).map_or(u64::MAX, |bit| bit - 1)
+}
+
+/// A path segment as the fast path reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Scanned {
+    /// Where it ends: the index of the next `/`, `?` or `#`, else the length.
+    pub end: usize,
+    /// Its [`hash`].
+    pub hash: u64,
+    /// Its [`head`].
+    pub head: u64,
+}
+
+/// The first 8 bytes of `s`, zero-padded, as a word: with the length, all of a short string,
+/// so that comparing it to a trie node's spares reading the node's bytes.
+#[inline]
+pub(super) fn head(s: &[u8]) -> u64 {
+    word(s).0
+}
+
+/// The path segment starting at `start`, found and hashed in one pass: equal to
+/// `hash(&path[start..end])` and `head(&path[start..end])`.
+#[inline]
+pub(super) fn scan_segment(path: &[u8], start: usize) -> Scanned {
+    let mut h = 0;
+    let mut pos = start;
+    let mut head = None;
+    loop {
+        let (w, n) = word_at(path, pos);
+        // Zero padding is none of the three.
+        let ends = bytes_equal(w, b'/') | bytes_equal(w, b'?') | bytes_equal(w, b'#');
+        if ends != 0 || n < 8 {
+            let k = if ends != 0 {
+                (ends.trailing_zeros() / 8) as usize
+            } else {
+                n
+            };
+            let (end, tail) = (pos + k, low_bytes(w, k));
+            return Scanned {
+                end,
+                hash: last_step(h, tail, end - start),
+                head: head.unwrap_or(tail),
+            };
+        }
+        head.get_or_insert(w);
+        h = step(h, w);
+        pos += 8;
+    }
+}
+
+/// The [`hash`] of `host` if it is already as matched — no upper case, no `:port`, no
+/// trailing dot — else `None` (the caller then normalises it with
+/// [`request_host`](super::host::request_host)). One pass, 8 bytes at a time.
+#[inline]
+pub(super) fn plain_host_hash(host: &str) -> Option<u64> {
+    let bytes = host.as_bytes();
+    if bytes.last() == Some(&b'.') {
+        return None;
+    }
+    let mut h = 0;
+    let mut pos = 0;
+    loop {
+        let (w, n) = word_at(bytes, pos);
+        // ASCII upper case: the 7 low bits of the byte in 0x41..=0x5a and the high bit clear.
+        // Adding to the 7 low bits carries into the high bit, never into the next byte.
+        let low7 = w & !HIGH;
+        let at_least_a = low7.wrapping_add(ONES * (0x80 - 0x41)) & HIGH;
+        let past_z = low7.wrapping_add(ONES * (0x80 - 0x5b)) & HIGH;
+        let upper = at_least_a & !past_z & !w & HIGH;
+        if upper | bytes_equal(w, b':') != 0 {
+            return None;
+        }
+        if n < 8 {
+            return Some(last_step(h, w, bytes.len()));
+        }
+        h = step(h, w);
+        pos += 8;
+    }
+}
+
+/// Byte equality, inline and 8 bytes at a time for the short strings hosts and segments are
+/// (a `memcmp` call costs more than comparing a dozen bytes): the whole words, then the last
+/// 8 bytes (overlapping the words), or, under 8 bytes, one word each.
 #[inline]
 pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && (a.len() > 32 && a == b || a.iter().zip(b).all(|(x, y)| x == y))
+    if a.len() != b.len() {
+        return false;
+    }
+    match (a.last_chunk::<8>(), b.last_chunk::<8>()) {
+        (Some(a_last), Some(b_last)) => {
+            a_last == b_last && a.chunks_exact(8).zip(b.chunks_exact(8)).all(|(x, y)| x == y)
+        }
+        _ => word(a).0 == word(b).0,
+    }
 }
 
 /// The `/`-separated segments of `path`, as `str::split('/')` gives them, without the
@@ -77,6 +226,12 @@ pub(super) fn slot_count(n: usize) -> usize {
     }
 }
 
+/// A `usize` index as stored (see the module docs on why it fits).
+#[inline]
+pub(super) fn narrow(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(EMPTY)
+}
+
 /// Where the probe for `h` starts in `len` slots (`len` a power of two).
 #[inline]
 fn home(h: u64, len: usize) -> usize {
@@ -85,13 +240,13 @@ fn home(h: u64, len: usize) -> usize {
 }
 
 /// Puts `value` in the first free slot from `h`'s home. `slots` must have a free slot.
-pub(super) fn place(slots: &mut [Slot], h: u64, value: usize) {
+pub(super) fn place(slots: &mut [Slot], h: u64, value: u32) {
     let len = slots.len();
     let start = home(h, len);
     for i in 0..len {
         if let Some(slot) = slots.get_mut((start + i) % len) {
             if slot.1 == EMPTY {
-                *slot = (h, value);
+                *slot = (h as u32, value);
                 return;
             }
         }
@@ -103,53 +258,63 @@ pub(super) fn place(slots: &mut [Slot], h: u64, value: usize) {
 #[inline]
 pub(super) fn find(slots: &[Slot], h: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
     let len = slots.len();
-    if len == 0 {
-        return None;
-    }
-    let mask = len - 1;
+    let mask = len.wrapping_sub(1);
+    let tag = h as u32;
     let mut i = home(h, len);
     for _ in 0..len {
-        let &(slot_hash, value) = slots.get(i)?;
+        let &(slot_tag, value) = slots.get(i)?;
         if value == EMPTY {
             return None;
         }
-        if slot_hash == h && is_key(value) {
-            return Some(value);
+        if slot_tag == tag && is_key(value as usize) {
+            return Some(value as usize);
         }
         i = (i + 1) & mask;
     }
     None
 }
 
-/// A map from strings to `T`, frozen after construction.
+/// A map from strings to `T`, frozen after construction. The keys are one byte string, for
+/// locality.
 #[derive(Clone, Debug)]
 pub(super) struct StrMap<T> {
     slots: Vec<Slot>,
-    keys: Vec<Box<str>>,
+    key_bytes: Vec<u8>,
+    keys: Vec<Range<usize>>,
     values: Vec<T>,
 }
 
 impl<T> StrMap<T> {
     pub(super) fn new(map: BTreeMap<String, T>) -> StrMap<T> {
         let mut slots = vec![(0, EMPTY); slot_count(map.len())];
+        let mut key_bytes = Vec::new();
         let (mut keys, mut values) = (Vec::with_capacity(map.len()), Vec::with_capacity(map.len()));
         for (key, value) in map {
-            place(&mut slots, hash(&key), keys.len());
-            keys.push(key.into_boxed_str());
+            place(&mut slots, hash(&key), narrow(keys.len()));
+            let start = key_bytes.len();
+            key_bytes.extend_from_slice(key.as_bytes());
+            keys.push(start..key_bytes.len());
             values.push(value);
         }
-        StrMap { slots, keys, values }
+        StrMap {
+            slots,
+            key_bytes,
+            keys,
+            values,
+        }
     }
 
     #[inline]
     pub(super) fn get(&self, key: &str) -> Option<&T> {
-        if self.keys.is_empty() {
-            return None;
-        }
-        let i = find(&self.slots, hash(key), |i| {
-            self.keys
-                .get(i)
-                .is_some_and(|k| same(k.as_bytes(), key.as_bytes()))
+        self.get_hashed(key, hash(key))
+    }
+
+    /// [`get`](Self::get) with the key's [`hash`] already known.
+    #[inline]
+    pub(super) fn get_hashed(&self, key: &str, h: u64) -> Option<&T> {
+        let i = find(&self.slots, h, |i| {
+            let stored = self.keys.get(i).and_then(|k| self.key_bytes.get(k.clone()));
+            stored.is_some_and(|k| same(k, key.as_bytes()))
         })?;
         self.values.get(i)
     }

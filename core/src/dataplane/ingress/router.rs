@@ -7,6 +7,11 @@
 //! [`IngressRouter::route`]'s explanations. Children live in one array of small hash tables, one
 //! per node (see [`index`](super::index)): a child lookup hashes the segment, reads a slot or
 //! two and compares one string.
+//!
+//! [`IngressRouter::lookup`] reads the request once: each segment is found and hashed in one
+//! pass over its bytes (8 at a time), the `?query` ends the walk where it starts, and the first
+//! segment — the empty one before the leading `/`, the only child of every root — is skipped
+//! by starting from each group's `/` node.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -17,7 +22,9 @@ use core::ops::Range;
 use super::decision::{IngressDecision, IngressRef, RouteTarget, TlsMatch};
 use super::explain::{decide, HostFindings, PathFindings};
 use super::host::{request_host, suffixes, HostTable};
-use super::index::{find, hash, place, same, segments, slot_count, Slot, EMPTY};
+use super::index::{
+    find, hash, head, narrow, place, plain_host_hash, same, scan_segment, segments, slot_count, Slot, EMPTY,
+};
 use super::path::{request_path, strip_one_slash, NearMiss};
 use super::table::RuleTable;
 
@@ -31,6 +38,9 @@ pub struct IngressRouter {
     hosts: HostTable<usize>,
     /// The trie root of each group.
     roots: Vec<usize>,
+    /// The child of each group's root for the empty segment before a leading `/` ([`EMPTY`]
+    /// when the group has no path): where [`lookup`](Self::lookup) starts.
+    slash: Vec<u32>,
     nodes: Vec<Node>,
     /// Every node's children: a hash table of (segment hash, child) per node, one after the
     /// other.
@@ -42,18 +52,47 @@ pub struct IngressRouter {
     tls: HostTable<TlsMatch>,
 }
 
-/// A trie node: one more path segment than its parent.
+/// A trie node: one more path segment than its parent. 32 bytes: two nodes per cache line.
 #[derive(Clone, Debug)]
 struct Node {
-    /// The segment that leads here from the parent, in `segment_bytes`.
-    segment: Range<usize>,
-    /// Its children's table in `child_slots`.
-    children: Range<usize>,
-    /// The Exact path whose segments end here (the oldest one if duplicated).
-    exact: Option<usize>,
+    /// The segment's [`head`]: with its length, the segment itself when it has up to 8 bytes.
+    head: u64,
+    /// The segment that leads here from the parent: `segment_bytes[segment..segment + segment_len]`.
+    segment: u32,
+    segment_len: u32,
+    /// Its children's table: `child_slots[children..children + children_len]` (a power of two,
+    /// 0 for a leaf).
+    children: u32,
+    children_len: u32,
+    /// The Exact path whose segments end here (the oldest one if duplicated), or [`EMPTY`].
+    exact: u32,
     /// The best prefix-like path whose elements end here: the longest string (`/foo/` over
-    /// `/foo`), then the earliest.
-    prefix: Option<usize>,
+    /// `/foo`), then the earliest; or [`EMPTY`].
+    prefix: u32,
+}
+
+impl Node {
+    #[inline]
+    fn exact(&self) -> Option<usize> {
+        (self.exact != EMPTY).then_some(self.exact as usize)
+    }
+
+    #[inline]
+    fn prefix(&self) -> Option<usize> {
+        (self.prefix != EMPTY).then_some(self.prefix as usize)
+    }
+
+    #[inline]
+    fn segment(&self) -> Range<usize> {
+        let start = self.segment as usize;
+        start..start.saturating_add(self.segment_len as usize)
+    }
+
+    #[inline]
+    fn children(&self) -> Range<usize> {
+        let start = self.children as usize;
+        start..start.saturating_add(self.children_len as usize)
+    }
 }
 
 #[derive(Clone, Debug, Default)]
@@ -89,33 +128,42 @@ impl IngressRouter {
         let routable = |s: &&usize| table.paths[**s].shadowed_by.is_none();
         let mut nodes: Vec<Node> = (builder.lists.iter())
             .map(|lists| Node {
-                segment: 0..0,
-                children: 0..0,
-                exact: lists.exact.iter().find(routable).copied(),
+                head: 0,
+                segment: 0,
+                segment_len: 0,
+                children: 0,
+                children_len: 0,
+                exact: lists.exact.iter().find(routable).map_or(EMPTY, |s| narrow(*s)),
                 prefix: (lists.prefix.iter().filter(routable))
                     .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
-                    .copied(),
+                    .map_or(EMPTY, |s| narrow(*s)),
             })
             .collect();
         let (mut child_slots, mut segment_bytes) = (Vec::new(), Vec::new());
-        for (parent, children) in builder.children.into_iter().enumerate() {
+        for (parent, children) in builder.children.iter().enumerate() {
             let start = child_slots.len();
             child_slots.resize(start + slot_count(children.len()), (0, EMPTY));
             let slots = child_slots.get_mut(start..).unwrap_or_default();
-            for (segment, &child) in &children {
-                place(slots, hash(segment), child);
+            for (segment, &child) in children {
+                place(slots, hash(segment), narrow(child));
             }
-            nodes[parent].children = start..child_slots.len();
-            for (segment, child) in children {
-                let start = segment_bytes.len();
+            nodes[parent].children = narrow(start);
+            nodes[parent].children_len = narrow(child_slots.len() - start);
+            for (segment, &child) in children {
+                nodes[child].head = head(segment.as_bytes());
+                nodes[child].segment = narrow(segment_bytes.len());
+                nodes[child].segment_len = narrow(segment.len());
                 segment_bytes.extend_from_slice(segment.as_bytes());
-                nodes[child].segment = start..segment_bytes.len();
             }
         }
+        let slash = (roots.iter())
+            .map(|&root| builder.children[root].get("").map_or(EMPTY, |c| narrow(*c)))
+            .collect();
         IngressRouter {
             table,
             hosts,
             roots,
+            slash,
             nodes,
             child_slots,
             segment_bytes,
@@ -139,12 +187,15 @@ impl IngressRouter {
     }
 
     /// The same answer as [`route`](Self::route) without the reasons, borrowed and without
-    /// allocating (unless `host` has upper-case letters): the hot path of a data plane.
+    /// allocating (unless `host` needs normalising: upper case, a port, a trailing dot): the hot
+    /// path of a data plane.
     pub fn lookup(&self, host: &str, path: &str) -> Option<RouteTarget<'_>> {
-        let host = request_host(host);
-        let path = request_path(path);
-        let group = self.hosts.most_specific(&host).map(|(_, g)| *g);
-        let winner = group.and_then(|g| self.walk(*self.roots.get(g)?, path, None));
+        let group = match plain_host_hash(host) {
+            Some(h) => self.hosts.most_specific_hashed(host, h),
+            None => self.hosts.most_specific(&request_host(host)),
+        };
+        let group = group.map(|(_, g)| *g);
+        let winner = group.and_then(|g| self.fast_walk(g, path));
         if let Some(entry) = winner.and_then(|w| self.table.paths.get(w)) {
             return Some(RouteTarget {
                 ingress: &self.table.ingresses.get(entry.ingress)?.reference,
@@ -224,7 +275,7 @@ impl IngressRouter {
             if let Some(f) = found {
                 f.hits.extend_from_slice(&self.lists[node].prefix);
             }
-            return self.nodes[node].prefix;
+            return self.nodes[node].prefix();
         }
         // Prefix paths are matched on the elements of the path without one trailing `/`; Exact
         // ones on all of its segments (`/foo/` is `"", "foo", ""`).
@@ -242,7 +293,7 @@ impl IngressRouter {
                 Some(child) => child,
                 None => return best,
             };
-            if let Some(p) = self.nodes[node].prefix {
+            if let Some(p) = self.nodes[node].prefix() {
                 best = Some(p);
             }
             if let Some(f) = found.as_deref_mut() {
@@ -266,23 +317,85 @@ impl IngressRouter {
                 self.near_exact(child, f);
             }
         }
-        self.nodes[node].exact.or(best)
+        self.nodes[node].exact().or(best)
+    }
+
+    /// [`walk`](Self::walk) without explanations, reading the raw request target once (see
+    /// the module docs); equal to it by the property tests.
+    #[inline]
+    fn fast_walk(&self, group: usize, raw: &str) -> Option<usize> {
+        let mut node = self.nodes.get(*self.slash.get(group)? as usize)?;
+        let mut best = node.prefix();
+        let bytes = raw.as_bytes();
+        match bytes.first() {
+            Some(b'/') => {}
+            // An empty path is `/`.
+            None | Some(b'?' | b'#') => return self.exact_after_slash(node, best),
+            // Only `/` matches a path that does not start with `/` (SPEC §6.3: `p == "/"`).
+            Some(_) => return best,
+        }
+        // Just after a `/`.
+        let mut pos = 1;
+        loop {
+            if matches!(bytes.get(pos), None | Some(b'?' | b'#')) {
+                // That `/` ended the path: prefix paths ignore it, exact ones do not.
+                return self.exact_after_slash(node, best);
+            }
+            let scanned = scan_segment(bytes, pos);
+            let end = scanned.end;
+            node = match self.child_hashed(node, bytes.get(pos..end)?, scanned.hash, scanned.head) {
+                Some(child) => child,
+                None => return best,
+            };
+            if let Some(p) = node.prefix() {
+                best = Some(p);
+            }
+            if bytes.get(end) != Some(&b'/') {
+                return node.exact().or(best);
+            }
+            if node.children_len == 0 {
+                // A leaf: nothing below matches what follows the `/`, not even an Exact path
+                // ending in `/` — the common end of a Prefix path (`/repos` for
+                // `/repos/kubernetes/kubernetes/issues`), without reading the rest.
+                return best;
+            }
+            pos = end + 1;
+        }
+    }
+
+    /// The Exact path equal to the path to `node` plus a trailing `/`, else `best`.
+    #[inline]
+    fn exact_after_slash(&self, node: &Node, best: Option<usize>) -> Option<usize> {
+        let exact = self.child_hashed(node, b"", hash(""), 0).and_then(Node::exact);
+        exact.or(best)
+    }
+
+    /// The index of the child of `node` for `segment`, whose [`hash`] and [`head`] are given.
+    #[inline]
+    fn child_index(&self, node: &Node, segment: &[u8], h: u64, head: u64) -> Option<usize> {
+        let table = self.child_slots.get(node.children())?;
+        find(table, h, |c| {
+            self.nodes.get(c).is_some_and(|n| {
+                n.head == head
+                    && n.segment_len as usize == segment.len()
+                    && (segment.len() <= 8
+                        || self
+                            .segment_bytes
+                            .get(n.segment())
+                            .is_some_and(|b| same(b, segment)))
+            })
+        })
+    }
+
+    #[inline]
+    fn child_hashed(&self, node: &Node, segment: &[u8], h: u64, head: u64) -> Option<&Node> {
+        self.nodes.get(self.child_index(node, segment, h, head)?)
     }
 
     #[inline]
     fn child(&self, node: usize, segment: &str) -> Option<usize> {
-        let range = self.nodes.get(node)?.children.clone();
-        if range.is_empty() {
-            return None;
-        }
-        let table = self.child_slots.get(range)?;
-        find(table, hash(segment), |c| {
-            let bytes = self
-                .nodes
-                .get(c)
-                .and_then(|n| self.segment_bytes.get(n.segment.clone()));
-            bytes.is_some_and(|b| same(b, segment.as_bytes()))
-        })
+        let bytes = segment.as_bytes();
+        self.child_index(self.nodes.get(node)?, bytes, hash(segment), head(bytes))
     }
 
     /// Prefix paths under `node` whose next element is a proper prefix of `segment`.
