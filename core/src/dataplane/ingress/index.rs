@@ -16,14 +16,14 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
-use core::ops::Range;
 
 /// A slot: the low 32 bits of the key's hash (a tag that spares most string comparisons) and
 /// the value's index; [`EMPTY`] marks a free slot.
 pub(super) type Slot = (u32, u32);
 pub(super) const EMPTY: u32 = u32::MAX;
 
-const K: u64 = 0x517c_c1b7_2722_0a95;
+/// FxHash's multiplier.
+pub(super) const K: u64 = 0x517c_c1b7_2722_0a95;
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -274,32 +274,58 @@ pub(super) fn find(slots: &[Slot], h: u64, mut is_key: impl FnMut(usize) -> bool
     None
 }
 
-/// A map from strings to `T`, frozen after construction. The keys are one byte string, for
-/// locality.
+/// A map from strings to `T`, frozen after construction. A slot holds where its key's bytes
+/// are, so that the key and the value can be fetched at once once the slot is read.
 #[derive(Clone, Debug)]
 pub(super) struct StrMap<T> {
-    slots: Vec<Slot>,
+    slots: Vec<KeySlot>,
     key_bytes: Vec<u8>,
-    keys: Vec<Range<usize>>,
     values: Vec<T>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct KeySlot {
+    /// As in a [`Slot`].
+    tag: u32,
+    value: u32,
+    /// The key: `key_bytes[key..key + key_len]`.
+    key: u32,
+    key_len: u32,
 }
 
 impl<T> StrMap<T> {
     pub(super) fn new(map: BTreeMap<String, T>) -> StrMap<T> {
-        let mut slots = vec![(0, EMPTY); slot_count(map.len())];
+        let free = KeySlot {
+            tag: 0,
+            value: EMPTY,
+            key: 0,
+            key_len: 0,
+        };
+        let mut slots = vec![free; slot_count(map.len())];
         let mut key_bytes = Vec::new();
-        let (mut keys, mut values) = (Vec::with_capacity(map.len()), Vec::with_capacity(map.len()));
+        let mut values = Vec::with_capacity(map.len());
         for (key, value) in map {
-            place(&mut slots, hash(&key), narrow(keys.len()));
-            let start = key_bytes.len();
+            // As `place` does.
+            let h = hash(&key);
+            let len = slots.len();
+            let start = home(h, len);
+            let free = (0..len)
+                .map(|i| (start + i) % len)
+                .find(|&i| slots.get(i).is_some_and(|s| s.value == EMPTY));
+            if let Some(slot) = free.and_then(|i| slots.get_mut(i)) {
+                *slot = KeySlot {
+                    tag: h as u32,
+                    value: narrow(values.len()),
+                    key: narrow(key_bytes.len()),
+                    key_len: narrow(key.len()),
+                };
+            }
             key_bytes.extend_from_slice(key.as_bytes());
-            keys.push(start..key_bytes.len());
             values.push(value);
         }
         StrMap {
             slots,
             key_bytes,
-            keys,
             values,
         }
     }
@@ -312,10 +338,23 @@ impl<T> StrMap<T> {
     /// [`get`](Self::get) with the key's [`hash`] already known.
     #[inline]
     pub(super) fn get_hashed(&self, key: &str, h: u64) -> Option<&T> {
-        let i = find(&self.slots, h, |i| {
-            let stored = self.keys.get(i).and_then(|k| self.key_bytes.get(k.clone()));
-            stored.is_some_and(|k| same(k, key.as_bytes()))
-        })?;
-        self.values.get(i)
+        let len = self.slots.len();
+        let tag = h as u32;
+        let mut i = home(h, len);
+        for _ in 0..len {
+            let slot = self.slots.get(i)?;
+            if slot.value == EMPTY {
+                return None;
+            }
+            if slot.tag == tag && slot.key_len as usize == key.len() {
+                let start = slot.key as usize;
+                let stored = self.key_bytes.get(start..start.saturating_add(key.len()));
+                if stored.is_some_and(|k| same(k, key.as_bytes())) {
+                    return self.values.get(slot.value as usize);
+                }
+            }
+            i = (i + 1) & len.wrapping_sub(1);
+        }
+        None
     }
 }

@@ -4,14 +4,21 @@
 //! whatever the number of rules: the best Prefix is the deepest trie node on the request's path
 //! that holds one, the Exact path is at the node the whole path reaches. Each node keeps its
 //! winners precomputed; the full candidate lists beside them serve only
-//! [`IngressRouter::route`]'s explanations. Children live in one array of small hash tables, one
-//! per node (see [`index`](super::index)): a child lookup hashes the segment, reads a slot or
-//! two and compares one string.
+//! [`IngressRouter::route`]'s explanations.
+//!
+//! The children of every node of every group are in *one* hash table (see
+//! [`index`](super::index)), keyed by the node's path: each node's key is its parent's key
+//! mixed with the hash of its segment, a group's root key depends on the group only. So the
+//! slot of every segment of a request is known from the request alone, before any node is
+//! read: the processor fetches the slots of successive segments in parallel instead of one
+//! after the other, which is what keeps a lookup among 10,000 rules — whose nodes no longer fit
+//! in the nearest cache — about as fast as among a hundred. A hit is confirmed by the node's
+//! parent and segment.
 //!
 //! [`IngressRouter::lookup`] reads the request once: each segment is found and hashed in one
-//! pass over its bytes (8 at a time), the `?query` ends the walk where it starts, and the first
-//! segment — the empty one before the leading `/`, the only child of every root — is skipped
-//! by starting from each group's `/` node.
+//! pass over its bytes (8 at a time), the `?query` ends the walk where it starts, the empty
+//! segment before the leading `/` is skipped by starting from each group's `/` node, and the
+//! walk stops at the first leaf.
 
 use alloc::collections::BTreeMap;
 use alloc::string::String;
@@ -24,6 +31,7 @@ use super::explain::{decide, HostFindings, PathFindings};
 use super::host::{request_host, suffixes, HostTable};
 use super::index::{
     find, hash, head, narrow, place, plain_host_hash, same, scan_segment, segments, slot_count, Slot, EMPTY,
+    K,
 };
 use super::path::{request_path, strip_one_slash, NearMiss};
 use super::table::RuleTable;
@@ -38,12 +46,11 @@ pub struct IngressRouter {
     hosts: HostTable<usize>,
     /// The trie root of each group.
     roots: Vec<usize>,
-    /// The child of each group's root for the empty segment before a leading `/` ([`EMPTY`]
-    /// when the group has no path): where [`lookup`](Self::lookup) starts.
-    slash: Vec<u32>,
+    /// The child of each group's root for the empty segment before a leading `/`, where
+    /// [`lookup`](Self::lookup) starts.
+    slash: Vec<Slash>,
     nodes: Vec<Node>,
-    /// Every node's children: a hash table of (segment hash, child) per node, one after the
-    /// other.
+    /// Every node but the roots, by [`child_key`] of its parent's key and its segment.
     child_slots: Vec<Slot>,
     /// Every node's segment, one after the other (compact, for cache locality).
     segment_bytes: Vec<u8>,
@@ -52,34 +59,63 @@ pub struct IngressRouter {
     tls: HostTable<TlsMatch>,
 }
 
-/// A trie node: one more path segment than its parent. 32 bytes: two nodes per cache line.
+/// A path of the table and its Ingress: what [`IngressRouter::lookup`] answers, at hand in the
+/// node it reaches (the large path entry is not read, only its backend's address taken).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Target {
+    /// [`EMPTY`]: none.
+    path: u32,
+    ingress: u32,
+}
+
+impl Target {
+    const NONE: Target = Target {
+        path: EMPTY,
+        ingress: EMPTY,
+    };
+
+    #[inline]
+    fn get(self) -> Option<Target> {
+        (self.path != EMPTY).then_some(self)
+    }
+}
+
+/// A group's `/` node ([`EMPTY`] when the group has no path) and its best prefix path (`/`),
+/// beside the group's other entries so that a lookup need not read the node itself.
+#[derive(Clone, Copy, Debug)]
+struct Slash {
+    node: u32,
+    prefix: Target,
+}
+
+/// A trie node: one more path segment than its parent.
 #[derive(Clone, Debug)]
 struct Node {
     /// The segment's [`head`]: with its length, the segment itself when it has up to 8 bytes.
     head: u64,
+    /// The node this one is a child of ([`EMPTY`] for a root).
+    parent: u32,
     /// The segment that leads here from the parent: `segment_bytes[segment..segment + segment_len]`.
     segment: u32,
     segment_len: u32,
-    /// Its children's table: `child_slots[children..children + children_len]` (a power of two,
-    /// 0 for a leaf).
+    /// How many children it has.
     children: u32,
-    children_len: u32,
-    /// The Exact path whose segments end here (the oldest one if duplicated), or [`EMPTY`].
-    exact: u32,
+    /// The Exact path whose segments end here (the oldest one if duplicated).
+    exact: Target,
     /// The best prefix-like path whose elements end here: the longest string (`/foo/` over
-    /// `/foo`), then the earliest; or [`EMPTY`].
-    prefix: u32,
+    /// `/foo`), then the earliest.
+    prefix: Target,
 }
 
 impl Node {
     #[inline]
     fn exact(&self) -> Option<usize> {
-        (self.exact != EMPTY).then_some(self.exact as usize)
+        self.exact.get().map(|t| t.path as usize)
     }
 
     #[inline]
     fn prefix(&self) -> Option<usize> {
-        (self.prefix != EMPTY).then_some(self.prefix as usize)
+        self.prefix.get().map(|t| t.path as usize)
     }
 
     #[inline]
@@ -87,12 +123,25 @@ impl Node {
         let start = self.segment as usize;
         start..start.saturating_add(self.segment_len as usize)
     }
+}
 
-    #[inline]
-    fn children(&self) -> Range<usize> {
-        let start = self.children as usize;
-        start..start.saturating_add(self.children_len as usize)
-    }
+/// A node and its key (see the module docs), as a walk holds them.
+#[derive(Clone, Copy, Debug)]
+struct At {
+    node: usize,
+    key: u64,
+}
+
+/// The key of a group's root.
+#[inline]
+fn root_key(group: usize) -> u64 {
+    (group as u64 ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(K)
+}
+
+/// The key of the child of a node with key `parent` for a segment whose [`hash`] is `segment`.
+#[inline]
+fn child_key(parent: u64, segment: u64) -> u64 {
+    (parent.rotate_left(29) ^ segment).wrapping_mul(K)
 }
 
 #[derive(Clone, Debug, Default)]
@@ -126,38 +175,56 @@ impl IngressRouter {
         }
         let tls = HostTable::new(table.tls.iter().map(|t| (t.host.clone(), t.clone())));
         let routable = |s: &&usize| table.paths[**s].shadowed_by.is_none();
+        let target = |s: &usize| Target {
+            path: narrow(*s),
+            ingress: narrow(table.paths[*s].ingress),
+        };
         let mut nodes: Vec<Node> = (builder.lists.iter())
             .map(|lists| Node {
                 head: 0,
+                parent: EMPTY,
                 segment: 0,
                 segment_len: 0,
                 children: 0,
-                children_len: 0,
-                exact: lists.exact.iter().find(routable).map_or(EMPTY, |s| narrow(*s)),
+                exact: lists.exact.iter().find(routable).map_or(Target::NONE, target),
                 prefix: (lists.prefix.iter().filter(routable))
                     .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
-                    .map_or(EMPTY, |s| narrow(*s)),
+                    .map_or(Target::NONE, target),
             })
             .collect();
-        let (mut child_slots, mut segment_bytes) = (Vec::new(), Vec::new());
+        // Keys: a parent is created before its children, so in index order every parent's key
+        // is known before its children need it.
+        let mut keys = alloc::vec![0u64; nodes.len()];
+        for (g, &root) in roots.iter().enumerate() {
+            keys[root] = root_key(g);
+        }
+        let child_count = builder.children.iter().map(BTreeMap::len).sum();
+        let mut child_slots = alloc::vec![(0, EMPTY); slot_count(child_count)];
+        let mut segment_bytes = Vec::new();
         for (parent, children) in builder.children.iter().enumerate() {
-            let start = child_slots.len();
-            child_slots.resize(start + slot_count(children.len()), (0, EMPTY));
-            let slots = child_slots.get_mut(start..).unwrap_or_default();
+            nodes[parent].children = narrow(children.len());
             for (segment, &child) in children {
-                place(slots, hash(segment), narrow(child));
-            }
-            nodes[parent].children = narrow(start);
-            nodes[parent].children_len = narrow(child_slots.len() - start);
-            for (segment, &child) in children {
-                nodes[child].head = head(segment.as_bytes());
-                nodes[child].segment = narrow(segment_bytes.len());
-                nodes[child].segment_len = narrow(segment.len());
+                keys[child] = child_key(keys[parent], hash(segment));
+                place(&mut child_slots, keys[child], narrow(child));
+                let node = &mut nodes[child];
+                node.head = head(segment.as_bytes());
+                node.parent = narrow(parent);
+                node.segment = narrow(segment_bytes.len());
+                node.segment_len = narrow(segment.len());
                 segment_bytes.extend_from_slice(segment.as_bytes());
             }
         }
         let slash = (roots.iter())
-            .map(|&root| builder.children[root].get("").map_or(EMPTY, |c| narrow(*c)))
+            .map(|&root| match builder.children[root].get("") {
+                Some(&node) => Slash {
+                    node: narrow(node),
+                    prefix: nodes[node].prefix,
+                },
+                None => Slash {
+                    node: EMPTY,
+                    prefix: Target::NONE,
+                },
+            })
             .collect();
         IngressRouter {
             table,
@@ -179,8 +246,14 @@ impl IngressRouter {
         let path = request_path(path);
         let found_host = self.host_findings(&host);
         let mut found_paths = PathFindings::default();
-        if let Some(root) = found_host.chosen.and_then(|g| self.roots.get(g)) {
-            found_paths.winner = self.walk(*root, path, Some(&mut found_paths));
+        if let Some(g) = found_host.chosen {
+            if let Some(&node) = self.roots.get(g) {
+                let root = At {
+                    node,
+                    key: root_key(g),
+                };
+                found_paths.winner = self.walk(root, path, Some(&mut found_paths));
+            }
         }
         let tls = self.tls_for(&host);
         decide(&self.table, &host, path, found_host, found_paths, tls)
@@ -196,10 +269,10 @@ impl IngressRouter {
         };
         let group = group.map(|(_, g)| *g);
         let winner = group.and_then(|g| self.fast_walk(g, path));
-        if let Some(entry) = winner.and_then(|w| self.table.paths.get(w)) {
+        if let Some(w) = winner {
             return Some(RouteTarget {
-                ingress: &self.table.ingresses.get(entry.ingress)?.reference,
-                backend: &entry.backend,
+                ingress: &self.table.ingresses.get(w.ingress as usize)?.reference,
+                backend: &self.table.paths.get(w.path as usize)?.backend,
                 default: false,
             });
         }
@@ -268,14 +341,14 @@ impl IngressRouter {
 
     /// The winning path of the group rooted at `root`, collecting every hit and near miss
     /// into `found` when explaining.
-    fn walk(&self, root: usize, path: &str, mut found: Option<&mut PathFindings>) -> Option<usize> {
+    fn walk(&self, root: At, path: &str, mut found: Option<&mut PathFindings>) -> Option<usize> {
         if !path.starts_with('/') {
             // Only `/` matches a path that does not start with `/` (SPEC §6.3: `p == "/"`).
-            let node = self.child(root, "")?;
+            let at = self.child(root, "")?;
             if let Some(f) = found {
-                f.hits.extend_from_slice(&self.lists[node].prefix);
+                f.hits.extend_from_slice(&self.lists[at.node].prefix);
             }
-            return self.nodes[node].prefix();
+            return self.nodes[at.node].prefix();
         }
         // Prefix paths are matched on the elements of the path without one trailing `/`; Exact
         // ones on all of its segments (`/foo/` is `"", "foo", ""`).
@@ -283,54 +356,61 @@ impl IngressRouter {
             Some(body) => (body, true),
             None => (path, false),
         };
-        let mut node = root;
+        let mut at = root;
         let mut best = None;
         for segment in segments(body) {
             if let Some(f) = found.as_deref_mut() {
-                self.partial_segments(node, segment, f);
+                self.partial_segments(at, segment, f);
             }
-            node = match self.child(node, segment) {
+            at = match self.child(at, segment) {
                 Some(child) => child,
                 None => return best,
             };
-            if let Some(p) = self.nodes[node].prefix() {
+            if let Some(p) = self.nodes[at.node].prefix() {
                 best = Some(p);
             }
             if let Some(f) = found.as_deref_mut() {
-                f.hits.extend_from_slice(&self.lists[node].prefix);
+                f.hits.extend_from_slice(&self.lists[at.node].prefix);
             }
         }
         if trailing {
             if let Some(f) = found.as_deref_mut() {
                 // Exact `/foo` for a request `/foo/`.
-                self.near_exact(node, f);
+                self.near_exact(at.node, f);
             }
-            node = match self.child(node, "") {
+            at = match self.child(at, "") {
                 Some(child) => child,
                 None => return best,
             };
         }
         if let Some(f) = found {
-            f.hits.extend_from_slice(&self.lists[node].exact);
+            f.hits.extend_from_slice(&self.lists[at.node].exact);
             // Exact `/foo/` for a request `/foo`.
-            if let Some(child) = self.child(node, "") {
-                self.near_exact(child, f);
+            if let Some(child) = self.child(at, "") {
+                self.near_exact(child.node, f);
             }
         }
-        self.nodes[node].exact().or(best)
+        self.nodes[at.node].exact().or(best)
     }
 
     /// [`walk`](Self::walk) without explanations, reading the raw request target once (see
     /// the module docs); equal to it by the property tests.
     #[inline]
-    fn fast_walk(&self, group: usize, raw: &str) -> Option<usize> {
-        let mut node = self.nodes.get(*self.slash.get(group)? as usize)?;
-        let mut best = node.prefix();
+    fn fast_walk(&self, group: usize, raw: &str) -> Option<Target> {
+        let slash = *self.slash.get(group)?;
+        if slash.node == EMPTY {
+            return None;
+        }
+        let mut at = At {
+            node: slash.node as usize,
+            key: child_key(root_key(group), hash("")),
+        };
+        let mut best = slash.prefix.get();
         let bytes = raw.as_bytes();
         match bytes.first() {
             Some(b'/') => {}
             // An empty path is `/`.
-            None | Some(b'?' | b'#') => return self.exact_after_slash(node, best),
+            None | Some(b'?' | b'#') => return self.exact_after_slash(at, best),
             // Only `/` matches a path that does not start with `/` (SPEC §6.3: `p == "/"`).
             Some(_) => return best,
         }
@@ -339,21 +419,23 @@ impl IngressRouter {
         loop {
             if matches!(bytes.get(pos), None | Some(b'?' | b'#')) {
                 // That `/` ended the path: prefix paths ignore it, exact ones do not.
-                return self.exact_after_slash(node, best);
+                return self.exact_after_slash(at, best);
             }
             let scanned = scan_segment(bytes, pos);
             let end = scanned.end;
-            node = match self.child_hashed(node, bytes.get(pos..end)?, scanned.hash, scanned.head) {
+            let segment = bytes.get(pos..end)?;
+            at = match self.child_scanned(at, segment, scanned.hash, scanned.head) {
                 Some(child) => child,
                 None => return best,
             };
-            if let Some(p) = node.prefix() {
+            let node = self.nodes.get(at.node)?;
+            if let Some(p) = node.prefix.get() {
                 best = Some(p);
             }
             if bytes.get(end) != Some(&b'/') {
-                return node.exact().or(best);
+                return node.exact.get().or(best);
             }
-            if node.children_len == 0 {
+            if node.children == 0 {
                 // A leaf: nothing below matches what follows the `/`, not even an Exact path
                 // ending in `/` — the common end of a Prefix path (`/repos` for
                 // `/repos/kubernetes/kubernetes/issues`), without reading the rest.
@@ -363,20 +445,23 @@ impl IngressRouter {
         }
     }
 
-    /// The Exact path equal to the path to `node` plus a trailing `/`, else `best`.
+    /// The Exact path equal to the path to `at` plus a trailing `/`, else `best`.
     #[inline]
-    fn exact_after_slash(&self, node: &Node, best: Option<usize>) -> Option<usize> {
-        let exact = self.child_hashed(node, b"", hash(""), 0).and_then(Node::exact);
+    fn exact_after_slash(&self, at: At, best: Option<Target>) -> Option<Target> {
+        let child = self.child_scanned(at, b"", hash(""), 0);
+        let exact = child.and_then(|c| self.nodes.get(c.node)?.exact.get());
         exact.or(best)
     }
 
-    /// The index of the child of `node` for `segment`, whose [`hash`] and [`head`] are given.
+    /// The child of `at` for `segment`, whose [`hash`] and [`head`] are given.
     #[inline]
-    fn child_index(&self, node: &Node, segment: &[u8], h: u64, head: u64) -> Option<usize> {
-        let table = self.child_slots.get(node.children())?;
-        find(table, h, |c| {
+    fn child_scanned(&self, at: At, segment: &[u8], h: u64, head: u64) -> Option<At> {
+        let key = child_key(at.key, h);
+        let parent = narrow(at.node);
+        let node = find(&self.child_slots, key, |c| {
             self.nodes.get(c).is_some_and(|n| {
-                n.head == head
+                n.parent == parent
+                    && n.head == head
                     && n.segment_len as usize == segment.len()
                     && (segment.len() <= 8
                         || self
@@ -384,27 +469,23 @@ impl IngressRouter {
                             .get(n.segment())
                             .is_some_and(|b| same(b, segment)))
             })
-        })
+        })?;
+        Some(At { node, key })
     }
 
     #[inline]
-    fn child_hashed(&self, node: &Node, segment: &[u8], h: u64, head: u64) -> Option<&Node> {
-        self.nodes.get(self.child_index(node, segment, h, head)?)
-    }
-
-    #[inline]
-    fn child(&self, node: usize, segment: &str) -> Option<usize> {
+    fn child(&self, at: At, segment: &str) -> Option<At> {
         let bytes = segment.as_bytes();
-        self.child_index(self.nodes.get(node)?, bytes, hash(segment), head(bytes))
+        self.child_scanned(at, bytes, hash(segment), head(bytes))
     }
 
-    /// Prefix paths under `node` whose next element is a proper prefix of `segment`.
-    fn partial_segments(&self, node: usize, segment: &str, found: &mut PathFindings) {
+    /// Prefix paths under `at` whose next element is a proper prefix of `segment`.
+    fn partial_segments(&self, at: At, segment: &str, found: &mut PathFindings) {
         for (end, _) in segment.char_indices().skip(1) {
-            let Some(child) = segment.get(..end).and_then(|part| self.child(node, part)) else {
+            let Some(child) = segment.get(..end).and_then(|part| self.child(at, part)) else {
                 continue;
             };
-            let routable = self.routable(&self.lists[child].prefix);
+            let routable = self.routable(&self.lists[child.node].prefix);
             found.near.extend(routable.map(|s| (s, NearMiss::PartialSegment)));
         }
     }
@@ -450,5 +531,42 @@ impl TrieBuilder {
             };
         }
         node
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::{root_key, At, IngressRouter};
+    use crate::dataplane::ingress::tests::{from, p};
+    use crate::model::Ingress;
+
+    /// Every child of every trie shares one table, found by key: a hit must also be a child
+    /// of the node asked. Asking the `/b` node with the key of `/a` (as if two keys collided)
+    /// reaches the slot of `/a/b`, whose segment is `b` too — and must not take it.
+    #[test]
+    fn a_child_is_found_by_its_key_and_its_parent() {
+        let ingress: Ingress = from(
+            json!({"metadata": {"name": "i"}, "spec": {"rules": [{"http": {"paths": [
+            p("/a/b", "Prefix", "ab"), p("/b", "Prefix", "b")]}}]}}),
+        );
+        let (router, _) = IngressRouter::build_all(&[&ingress]);
+        let root = At {
+            node: router.roots[0],
+            key: root_key(0),
+        };
+        let slash = router.child(root, "").unwrap();
+        let (a, b) = (
+            router.child(slash, "a").unwrap(),
+            router.child(slash, "b").unwrap(),
+        );
+        let ab = router.child(a, "b").unwrap();
+        assert_eq!(router.nodes[ab.node].prefix(), Some(0));
+        let wrong_parent = At {
+            node: b.node,
+            key: a.key,
+        };
+        assert!(router.child(wrong_parent, "b").is_none());
     }
 }
