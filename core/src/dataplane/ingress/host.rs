@@ -7,7 +7,7 @@ use alloc::string::{String, ToString};
 
 use serde::Serialize;
 
-use super::index::{hash, StrMap};
+use super::index::StrMap;
 
 /// The host of a rule (or of a TLS entry), as a host group key.
 ///
@@ -188,16 +188,18 @@ impl<T> HostTable<T> {
 
     /// The most specific group for `host`: precise, else wildcard, else no-host.
     pub(super) fn most_specific(&self, host: &str) -> Option<&(RuleHost, T)> {
-        self.most_specific_hashed(host, hash(host))
+        self.precise(host).or_else(|| self.less_specific(host))
     }
 
-    /// [`most_specific`](Self::most_specific) with the host's [`hash`] already known.
+    /// [`precise`](Self::precise) with the host's [`hash`](super::index::hash) already known.
     #[inline]
-    pub(super) fn most_specific_hashed(&self, host: &str, h: u64) -> Option<&(RuleHost, T)> {
-        self.precise
-            .get_hashed(host, h)
-            .or_else(|| self.matching_wildcard(host))
-            .or_else(|| self.any())
+    pub(super) fn precise_hashed(&self, host: &str, h: u64) -> Option<&(RuleHost, T)> {
+        self.precise.get_hashed(host, h)
+    }
+
+    /// The group for `host` when no precise one is: wildcard, else no-host.
+    pub(super) fn less_specific(&self, host: &str) -> Option<&(RuleHost, T)> {
+        self.matching_wildcard(host).or_else(|| self.any())
     }
 }
 

@@ -44,8 +44,9 @@ pub struct IngressRouter {
     table: RuleTable,
     /// Host → group.
     hosts: HostTable<usize>,
-    /// The trie root of each group.
+    /// The trie root of each group, and its key.
     roots: Vec<usize>,
+    root_keys: Vec<u64>,
     /// The child of each group's root for the empty segment before a leading `/`, where
     /// [`lookup`](Self::lookup) starts.
     slash: Vec<Slash>,
@@ -132,10 +133,13 @@ struct At {
     key: u64,
 }
 
-/// The key of a group's root.
+/// The key of a group's root, from the [`hash`] of its host as written (`*.foo.com` for a
+/// wildcard, empty for none): for a precise host, the hash of the request's host, which
+/// [`lookup`](IngressRouter::lookup) has before it has found the group — so that the first
+/// segments' slots are fetched while the host is still being looked up.
 #[inline]
-fn root_key(group: usize) -> u64 {
-    (group as u64 ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(K)
+fn root_key(host_hash: u64) -> u64 {
+    (host_hash ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(K)
 }
 
 /// The key of the child of a node with key `parent` for a segment whose [`hash`] is `segment`.
@@ -195,8 +199,11 @@ impl IngressRouter {
         // Keys: a parent is created before its children, so in index order every parent's key
         // is known before its children need it.
         let mut keys = alloc::vec![0u64; nodes.len()];
-        for (g, &root) in roots.iter().enumerate() {
-            keys[root] = root_key(g);
+        let root_keys: Vec<u64> = (table.groups.iter())
+            .map(|g| root_key(hash(g.host.as_str().unwrap_or_default())))
+            .collect();
+        for (&root, &key) in roots.iter().zip(&root_keys) {
+            keys[root] = key;
         }
         let child_count = builder.children.iter().map(BTreeMap::len).sum();
         let mut child_slots = alloc::vec![(0, EMPTY); slot_count(child_count)];
@@ -230,6 +237,7 @@ impl IngressRouter {
             table,
             hosts,
             roots,
+            root_keys,
             slash,
             nodes,
             child_slots,
@@ -247,11 +255,8 @@ impl IngressRouter {
         let found_host = self.host_findings(&host);
         let mut found_paths = PathFindings::default();
         if let Some(g) = found_host.chosen {
-            if let Some(&node) = self.roots.get(g) {
-                let root = At {
-                    node,
-                    key: root_key(g),
-                };
+            if let (Some(&node), Some(&key)) = (self.roots.get(g), self.root_keys.get(g)) {
+                let root = At { node, key };
                 found_paths.winner = self.walk(root, path, Some(&mut found_paths));
             }
         }
@@ -263,12 +268,20 @@ impl IngressRouter {
     /// allocating (unless `host` needs normalising: upper case, a port, a trailing dot): the hot
     /// path of a data plane.
     pub fn lookup(&self, host: &str, path: &str) -> Option<RouteTarget<'_>> {
-        let group = match plain_host_hash(host) {
-            Some(h) => self.hosts.most_specific_hashed(host, h),
-            None => self.hosts.most_specific(&request_host(host)),
+        let (group, key) = match plain_host_hash(host) {
+            Some(h) => match self.hosts.precise_hashed(host, h) {
+                Some((_, g)) => (Some(*g), Some(root_key(h))),
+                None => (self.hosts.less_specific(host).map(|(_, g)| *g), None),
+            },
+            None => (
+                self.hosts.most_specific(&request_host(host)).map(|(_, g)| *g),
+                None,
+            ),
         };
-        let group = group.map(|(_, g)| *g);
-        let winner = group.and_then(|g| self.fast_walk(g, path));
+        let winner = group.and_then(|g| {
+            let key = key.or_else(|| self.root_keys.get(g).copied())?;
+            self.fast_walk(g, key, path)
+        });
         if let Some(w) = winner {
             return Some(RouteTarget {
                 ingress: &self.table.ingresses.get(w.ingress as usize)?.reference,
@@ -396,14 +409,14 @@ impl IngressRouter {
     /// [`walk`](Self::walk) without explanations, reading the raw request target once (see
     /// the module docs); equal to it by the property tests.
     #[inline]
-    fn fast_walk(&self, group: usize, raw: &str) -> Option<Target> {
+    fn fast_walk(&self, group: usize, root_key: u64, raw: &str) -> Option<Target> {
         let slash = *self.slash.get(group)?;
         if slash.node == EMPTY {
             return None;
         }
         let mut at = At {
             node: slash.node as usize,
-            key: child_key(root_key(group), hash("")),
+            key: child_key(root_key, hash("")),
         };
         let mut best = slash.prefix.get();
         let bytes = raw.as_bytes();
@@ -538,7 +551,7 @@ impl TrieBuilder {
 mod tests {
     use serde_json::json;
 
-    use super::{root_key, At, IngressRouter};
+    use super::{At, IngressRouter};
     use crate::dataplane::ingress::tests::{from, p};
     use crate::model::Ingress;
 
@@ -554,7 +567,7 @@ mod tests {
         let (router, _) = IngressRouter::build_all(&[&ingress]);
         let root = At {
             node: router.roots[0],
-            key: root_key(0),
+            key: router.root_keys[0],
         };
         let slash = router.child(root, "").unwrap();
         let (a, b) = (
