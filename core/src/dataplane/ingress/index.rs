@@ -1,7 +1,7 @@
 //! String keys found by hash, for the two lookups on the hot path of a route: hosts and trie
-//! children. Open addressing with linear probing at most half full: a lookup hashes the key
-//! once, reads one or two slots and compares one string to confirm — constant time, where a
-//! sorted map compares strings at every step of a binary search.
+//! children. Open addressing with linear probing at most two thirds full: a lookup hashes the
+//! key once, reads one or two neighbouring slots and compares one string to confirm — constant
+//! time, where a sorted map compares strings at every step of a binary search.
 //!
 //! The hash reads 8 bytes at a time, and so do the scanners the fast path uses
 //! ([`scan_segment`], [`plain_host_hash`]): they find where a path segment ends (or whether a
@@ -17,9 +17,7 @@ use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
 
-/// A slot: the low 32 bits of the key's hash (a tag that spares most string comparisons) and
-/// the value's index; [`EMPTY`] marks a free slot.
-pub(super) type Slot = (u32, u32);
+/// A free slot, or no such index.
 pub(super) const EMPTY: u32 = u32::MAX;
 
 /// FxHash's multiplier.
@@ -217,12 +215,13 @@ pub(super) fn segments(path: &str) -> impl Iterator<Item = &str> {
     })
 }
 
-/// The number of slots for `n` keys: a power of two at least twice `n` (0 for none).
-pub(super) fn slot_count(n: usize) -> usize {
+/// The number of slots for `n` keys: at most two thirds full (0 for none). Any length will
+/// do: [`probe`] maps a key onto it by multiplication, not by a mask.
+pub(super) fn table_len(n: usize) -> usize {
     if n == 0 {
         0
     } else {
-        n.saturating_mul(2).next_power_of_two()
+        n.saturating_add(n / 2).saturating_add(1)
     }
 }
 
@@ -232,46 +231,15 @@ pub(super) fn narrow(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(EMPTY)
 }
 
-/// Where the probe for `h` starts in `len` slots (`len` a power of two).
+/// The slots a key's search visits in a table of `len`, each once: linear probing from its
+/// home, which the key's high 32 bits (the well-mixed ones of a multiplication) scale onto
+/// `0..len`. A search stops at the key or at the first free slot; an insertion takes the
+/// first free slot.
 #[inline]
-fn home(h: u64, len: usize) -> usize {
-    let bits = len.trailing_zeros();
-    h.checked_shr(64 - bits).unwrap_or(0) as usize
-}
-
-/// Puts `value` in the first free slot from `h`'s home. `slots` must have a free slot.
-pub(super) fn place(slots: &mut [Slot], h: u64, value: u32) {
-    let len = slots.len();
-    let start = home(h, len);
-    for i in 0..len {
-        if let Some(slot) = slots.get_mut((start + i) % len) {
-            if slot.1 == EMPTY {
-                *slot = (h as u32, value);
-                return;
-            }
-        }
-    }
-}
-
-/// The first value whose hash is `h` and for which `is_key` holds, probing from `h`'s home to
-/// the first free slot.
-#[inline]
-pub(super) fn find(slots: &[Slot], h: u64, mut is_key: impl FnMut(usize) -> bool) -> Option<usize> {
-    let len = slots.len();
-    let mask = len.wrapping_sub(1);
-    let tag = h as u32;
-    let mut i = home(h, len);
-    for _ in 0..len {
-        let &(slot_tag, value) = slots.get(i)?;
-        if value == EMPTY {
-            return None;
-        }
-        if slot_tag == tag && is_key(value as usize) {
-            return Some(value as usize);
-        }
-        i = (i + 1) & mask;
-    }
-    None
+pub(super) fn probe(key: u64, len: usize) -> impl Iterator<Item = usize> {
+    let home = ((key >> 32).wrapping_mul(len as u64) >> 32) as usize;
+    let home = home.min(len);
+    (home..len).chain(0..home)
 }
 
 /// A map from strings to `T`, frozen after construction. A slot holds where its key's bytes
@@ -285,8 +253,10 @@ pub(super) struct StrMap<T> {
 
 #[derive(Clone, Copy, Debug)]
 struct KeySlot {
-    /// As in a [`Slot`].
+    /// The low 32 bits of the key's hash: most slots on a probe that are not the key differ
+    /// here.
     tag: u32,
+    /// The value's index; [`EMPTY`] for a free slot.
     value: u32,
     /// The key: `key_bytes[key..key + key_len]`.
     key: u32,
@@ -301,17 +271,12 @@ impl<T> StrMap<T> {
             key: 0,
             key_len: 0,
         };
-        let mut slots = vec![free; slot_count(map.len())];
+        let mut slots = vec![free; table_len(map.len())];
         let mut key_bytes = Vec::new();
         let mut values = Vec::with_capacity(map.len());
         for (key, value) in map {
-            // As `place` does.
             let h = hash(&key);
-            let len = slots.len();
-            let start = home(h, len);
-            let free = (0..len)
-                .map(|i| (start + i) % len)
-                .find(|&i| slots.get(i).is_some_and(|s| s.value == EMPTY));
+            let free = probe(h, slots.len()).find(|&i| slots.get(i).is_some_and(|s| s.value == EMPTY));
             if let Some(slot) = free.and_then(|i| slots.get_mut(i)) {
                 *slot = KeySlot {
                     tag: h as u32,
@@ -338,10 +303,8 @@ impl<T> StrMap<T> {
     /// [`get`](Self::get) with the key's [`hash`] already known.
     #[inline]
     pub(super) fn get_hashed(&self, key: &str, h: u64) -> Option<&T> {
-        let len = self.slots.len();
         let tag = h as u32;
-        let mut i = home(h, len);
-        for _ in 0..len {
+        for i in probe(h, self.slots.len()) {
             let slot = self.slots.get(i)?;
             if slot.value == EMPTY {
                 return None;
@@ -353,7 +316,6 @@ impl<T> StrMap<T> {
                     return self.values.get(slot.value as usize);
                 }
             }
-            i = (i + 1) & len.wrapping_sub(1);
         }
         None
     }

@@ -6,14 +6,15 @@
 //! winners precomputed; the full candidate lists beside them serve only
 //! [`IngressRouter::route`]'s explanations.
 //!
-//! The children of every node of every group are in *one* hash table (see
-//! [`index`](super::index)), keyed by the node's path: each node's key is its parent's key
-//! mixed with the hash of its segment, a group's root key depends on the group only. So the
-//! slot of every segment of a request is known from the request alone, before any node is
-//! read: the processor fetches the slots of successive segments in parallel instead of one
-//! after the other, which is what keeps a lookup among 10,000 rules — whose nodes no longer fit
-//! in the nearest cache — about as fast as among a hundred. A hit is confirmed by the node's
-//! parent and segment.
+//! The nodes of every group's trie are the slots of *one* hash table (open addressing, see
+//! [`index`](super::index)), placed by the node's key: its parent's key mixed with the hash of
+//! its segment, a root's key coming from its group's host. So a child lookup reads one slot —
+//! the node itself — and the slot of every segment of a request is known from the request
+//! alone, before any node is read: the processor fetches the nodes of successive segments
+//! together rather than one after the other. That is what keeps a lookup among 10,000 rules,
+//! whose nodes no longer fit in the nearest cache, close to its cost among a hundred. A hit is
+//! confirmed by the node's parent and segment; segments are interned, each distinct one stored
+//! once.
 //!
 //! [`IngressRouter::lookup`] reads the request once: each segment is found and hashed in one
 //! pass over its bytes (8 at a time), the `?query` ends the walk where it starts, the empty
@@ -24,14 +25,12 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
-use core::ops::Range;
 
 use super::decision::{IngressDecision, IngressRef, RouteTarget, TlsMatch};
 use super::explain::{decide, HostFindings, PathFindings};
 use super::host::{request_host, suffixes, HostTable};
 use super::index::{
-    find, hash, head, narrow, place, plain_host_hash, same, scan_segment, segments, slot_count, Slot, EMPTY,
-    K,
+    hash, head, narrow, plain_host_hash, probe, same, scan_segment, segments, table_len, EMPTY, K,
 };
 use super::path::{request_path, strip_one_slash, NearMiss};
 use super::table::RuleTable;
@@ -44,18 +43,18 @@ pub struct IngressRouter {
     table: RuleTable,
     /// Host → group.
     hosts: HostTable<usize>,
-    /// The trie root of each group, and its key.
-    roots: Vec<usize>,
+    /// The key of each group's root. A root has no slot: its id is `nodes.len() + group`.
     root_keys: Vec<u64>,
     /// The child of each group's root for the empty segment before a leading `/`, where
     /// [`lookup`](Self::lookup) starts.
     slash: Vec<Slash>,
+    /// Every node but the roots, at the slot of its key; a free slot has no parent.
     nodes: Vec<Node>,
-    /// Every node but the roots, by [`child_key`] of its parent's key and its segment.
-    child_slots: Vec<Slot>,
-    /// Every node's segment, one after the other (compact, for cache locality).
+    /// The distinct segments.
+    segments: Vec<Segment>,
     segment_bytes: Vec<u8>,
-    /// Every path at each node (conflict losers included), for explanations.
+    /// Every path at each node (conflict losers included), for explanations: `lists[list_of[node]]`.
+    list_of: Vec<u32>,
     lists: Vec<NodeLists>,
     tls: HostTable<TlsMatch>,
 }
@@ -89,16 +88,15 @@ struct Slash {
     prefix: Target,
 }
 
-/// A trie node: one more path segment than its parent.
-#[derive(Clone, Debug)]
+/// A trie node: one more path segment than its parent. 32 bytes, one slot of the table.
+#[derive(Clone, Copy, Debug)]
 struct Node {
-    /// The segment's [`head`]: with its length, the segment itself when it has up to 8 bytes.
-    head: u64,
-    /// The node this one is a child of ([`EMPTY`] for a root).
+    /// The low 32 bits of its key: most slots on a probe that are not it differ here.
+    tag: u32,
+    /// The node it is a child of; [`EMPTY`] for a free slot.
     parent: u32,
-    /// The segment that leads here from the parent: `segment_bytes[segment..segment + segment_len]`.
+    /// The segment that leads here from the parent, in `segments`.
     segment: u32,
-    segment_len: u32,
     /// How many children it has.
     children: u32,
     /// The Exact path whose segments end here (the oldest one if duplicated).
@@ -109,6 +107,15 @@ struct Node {
 }
 
 impl Node {
+    const FREE: Node = Node {
+        tag: 0,
+        parent: EMPTY,
+        segment: 0,
+        children: 0,
+        exact: Target::NONE,
+        prefix: Target::NONE,
+    };
+
     #[inline]
     fn exact(&self) -> Option<usize> {
         self.exact.get().map(|t| t.path as usize)
@@ -118,12 +125,15 @@ impl Node {
     fn prefix(&self) -> Option<usize> {
         self.prefix.get().map(|t| t.path as usize)
     }
+}
 
-    #[inline]
-    fn segment(&self) -> Range<usize> {
-        let start = self.segment as usize;
-        start..start.saturating_add(self.segment_len as usize)
-    }
+/// An interned segment: its [`head`] (with its length, all of it up to 8 bytes) and where its
+/// bytes are.
+#[derive(Clone, Copy, Debug)]
+struct Segment {
+    head: u64,
+    start: u32,
+    len: u32,
 }
 
 /// A node and its key (see the module docs), as a walk holds them.
@@ -136,7 +146,7 @@ struct At {
 /// The key of a group's root, from the [`hash`] of its host as written (`*.foo.com` for a
 /// wildcard, empty for none): for a precise host, the hash of the request's host, which
 /// [`lookup`](IngressRouter::lookup) has before it has found the group — so that the first
-/// segments' slots are fetched while the host is still being looked up.
+/// segments' nodes are fetched while the host is still being looked up.
 #[inline]
 fn root_key(host_hash: u64) -> u64 {
     (host_hash ^ 0x9e37_79b9_7f4a_7c15).wrapping_mul(K)
@@ -178,54 +188,65 @@ impl IngressRouter {
             }
         }
         let tls = HostTable::new(table.tls.iter().map(|t| (t.host.clone(), t.clone())));
+
         let routable = |s: &&usize| table.paths[**s].shadowed_by.is_none();
         let target = |s: &usize| Target {
             path: narrow(*s),
             ingress: narrow(table.paths[*s].ingress),
         };
-        let mut nodes: Vec<Node> = (builder.lists.iter())
-            .map(|lists| Node {
-                head: 0,
-                parent: EMPTY,
-                segment: 0,
-                segment_len: 0,
-                children: 0,
-                exact: lists.exact.iter().find(routable).map_or(Target::NONE, target),
-                prefix: (lists.prefix.iter().filter(routable))
-                    .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
-                    .map_or(Target::NONE, target),
-            })
-            .collect();
-        // Keys: a parent is created before its children, so in index order every parent's key
-        // is known before its children need it.
-        let mut keys = alloc::vec![0u64; nodes.len()];
         let root_keys: Vec<u64> = (table.groups.iter())
             .map(|g| root_key(hash(g.host.as_str().unwrap_or_default())))
             .collect();
-        for (&root, &key) in roots.iter().zip(&root_keys) {
-            keys[root] = key;
-        }
         let child_count = builder.children.iter().map(BTreeMap::len).sum();
-        let mut child_slots = alloc::vec![(0, EMPTY); slot_count(child_count)];
-        let mut segment_bytes = Vec::new();
+        let mut nodes = alloc::vec![Node::FREE; table_len(child_count)];
+        let mut list_of = alloc::vec![EMPTY; nodes.len()];
+        // Each builder node's key and slot (a root's id past the slots). A parent is created
+        // before its children, so in index order every parent is placed before its children.
+        let mut keys = alloc::vec![0u64; builder.lists.len()];
+        let mut ids = alloc::vec![EMPTY; builder.lists.len()];
+        for (g, (&root, &key)) in roots.iter().zip(&root_keys).enumerate() {
+            keys[root] = key;
+            ids[root] = narrow(nodes.len() + g);
+        }
+        // Each distinct segment once: the same names recur under every host and parent.
+        let mut interned: BTreeMap<&str, u32> = BTreeMap::new();
+        let (mut segment_table, mut segment_bytes) = (Vec::new(), Vec::new());
         for (parent, children) in builder.children.iter().enumerate() {
-            nodes[parent].children = narrow(children.len());
             for (segment, &child) in children {
                 keys[child] = child_key(keys[parent], hash(segment));
-                place(&mut child_slots, keys[child], narrow(child));
-                let node = &mut nodes[child];
-                node.head = head(segment.as_bytes());
-                node.parent = narrow(parent);
-                node.segment = narrow(segment_bytes.len());
-                node.segment_len = narrow(segment.len());
-                segment_bytes.extend_from_slice(segment.as_bytes());
+                let segment_id = *interned.entry(segment).or_insert_with(|| {
+                    segment_table.push(Segment {
+                        head: head(segment.as_bytes()),
+                        start: narrow(segment_bytes.len()),
+                        len: narrow(segment.len()),
+                    });
+                    segment_bytes.extend_from_slice(segment.as_bytes());
+                    narrow(segment_table.len() - 1)
+                });
+                let lists = &builder.lists[child];
+                let node = Node {
+                    tag: keys[child] as u32,
+                    parent: ids[parent],
+                    segment: segment_id,
+                    children: narrow(builder.children[child].len()),
+                    exact: lists.exact.iter().find(routable).map_or(Target::NONE, target),
+                    prefix: (lists.prefix.iter().filter(routable))
+                        .min_by_key(|s| (Reverse(table.paths[**s].path.len()), **s))
+                        .map_or(Target::NONE, target),
+                };
+                let free = probe(keys[child], nodes.len()).find(|&i| nodes[i].parent == EMPTY);
+                if let Some(slot) = free {
+                    nodes[slot] = node;
+                    list_of[slot] = narrow(child);
+                    ids[child] = narrow(slot);
+                }
             }
         }
         let slash = (roots.iter())
             .map(|&root| match builder.children[root].get("") {
-                Some(&node) => Slash {
-                    node: narrow(node),
-                    prefix: nodes[node].prefix,
+                Some(&child) => Slash {
+                    node: ids[child],
+                    prefix: nodes.get(ids[child] as usize).map_or(Target::NONE, |n| n.prefix),
                 },
                 None => Slash {
                     node: EMPTY,
@@ -236,12 +257,12 @@ impl IngressRouter {
         IngressRouter {
             table,
             hosts,
-            roots,
             root_keys,
             slash,
             nodes,
-            child_slots,
+            segments: segment_table,
             segment_bytes,
+            list_of,
             lists: builder.lists,
             tls,
         }
@@ -255,8 +276,11 @@ impl IngressRouter {
         let found_host = self.host_findings(&host);
         let mut found_paths = PathFindings::default();
         if let Some(g) = found_host.chosen {
-            if let (Some(&node), Some(&key)) = (self.roots.get(g), self.root_keys.get(g)) {
-                let root = At { node, key };
+            if let Some(&key) = self.root_keys.get(g) {
+                let root = At {
+                    node: self.nodes.len() + g,
+                    key,
+                };
                 found_paths.winner = self.walk(root, path, Some(&mut found_paths));
             }
         }
@@ -359,9 +383,9 @@ impl IngressRouter {
             // Only `/` matches a path that does not start with `/` (SPEC §6.3: `p == "/"`).
             let at = self.child(root, "")?;
             if let Some(f) = found {
-                f.hits.extend_from_slice(&self.lists[at.node].prefix);
+                f.hits.extend_from_slice(&self.lists_of(at.node).prefix);
             }
-            return self.nodes[at.node].prefix();
+            return self.node(at.node)?.prefix();
         }
         // Prefix paths are matched on the elements of the path without one trailing `/`; Exact
         // ones on all of its segments (`/foo/` is `"", "foo", ""`).
@@ -379,11 +403,11 @@ impl IngressRouter {
                 Some(child) => child,
                 None => return best,
             };
-            if let Some(p) = self.nodes[at.node].prefix() {
+            if let Some(p) = self.node(at.node)?.prefix() {
                 best = Some(p);
             }
             if let Some(f) = found.as_deref_mut() {
-                f.hits.extend_from_slice(&self.lists[at.node].prefix);
+                f.hits.extend_from_slice(&self.lists_of(at.node).prefix);
             }
         }
         if trailing {
@@ -397,13 +421,13 @@ impl IngressRouter {
             };
         }
         if let Some(f) = found {
-            f.hits.extend_from_slice(&self.lists[at.node].exact);
+            f.hits.extend_from_slice(&self.lists_of(at.node).exact);
             // Exact `/foo/` for a request `/foo`.
             if let Some(child) = self.child(at, "") {
                 self.near_exact(child.node, f);
             }
         }
-        self.nodes[at.node].exact().or(best)
+        self.node(at.node).and_then(Node::exact).or(best)
     }
 
     /// [`walk`](Self::walk) without explanations, reading the raw request target once (see
@@ -437,11 +461,10 @@ impl IngressRouter {
             let scanned = scan_segment(bytes, pos);
             let end = scanned.end;
             let segment = bytes.get(pos..end)?;
-            at = match self.child_scanned(at, segment, scanned.hash, scanned.head) {
-                Some(child) => child,
-                None => return best,
+            let Some((child, node)) = self.child_scanned(at, segment, scanned.hash, scanned.head) else {
+                return best;
             };
-            let node = self.nodes.get(at.node)?;
+            at = child;
             if let Some(p) = node.prefix.get() {
                 best = Some(p);
             }
@@ -462,34 +485,59 @@ impl IngressRouter {
     #[inline]
     fn exact_after_slash(&self, at: At, best: Option<Target>) -> Option<Target> {
         let child = self.child_scanned(at, b"", hash(""), 0);
-        let exact = child.and_then(|c| self.nodes.get(c.node)?.exact.get());
-        exact.or(best)
+        child.and_then(|(_, node)| node.exact.get()).or(best)
     }
 
-    /// The child of `at` for `segment`, whose [`hash`] and [`head`] are given.
+    /// The child of `at` for `segment`, whose [`hash`] and [`head`] are given: the first node
+    /// on the probe of its key with that parent and segment, until a free slot.
     #[inline]
-    fn child_scanned(&self, at: At, segment: &[u8], h: u64, head: u64) -> Option<At> {
+    fn child_scanned(&self, at: At, segment: &[u8], h: u64, head: u64) -> Option<(At, &Node)> {
         let key = child_key(at.key, h);
-        let parent = narrow(at.node);
-        let node = find(&self.child_slots, key, |c| {
-            self.nodes.get(c).is_some_and(|n| {
-                n.parent == parent
-                    && n.head == head
-                    && n.segment_len as usize == segment.len()
-                    && (segment.len() <= 8
-                        || self
-                            .segment_bytes
-                            .get(n.segment())
-                            .is_some_and(|b| same(b, segment)))
-            })
-        })?;
-        Some(At { node, key })
+        let (tag, parent) = (key as u32, narrow(at.node));
+        for i in probe(key, self.nodes.len()) {
+            let node = self.nodes.get(i)?;
+            if node.parent == EMPTY {
+                return None;
+            }
+            if node.tag == tag && node.parent == parent && self.segment_is(node.segment, segment, head) {
+                return Some((At { node: i, key }, node));
+            }
+        }
+        None
+    }
+
+    /// Whether the interned segment `id` is `segment` (whose [`head`] is given).
+    #[inline]
+    fn segment_is(&self, id: u32, segment: &[u8], head: u64) -> bool {
+        self.segments.get(id as usize).is_some_and(|s| {
+            let start = s.start as usize;
+            s.head == head
+                && s.len as usize == segment.len()
+                && (segment.len() <= 8
+                    || (self.segment_bytes.get(start..start.saturating_add(segment.len())))
+                        .is_some_and(|b| same(b, segment)))
+        })
     }
 
     #[inline]
     fn child(&self, at: At, segment: &str) -> Option<At> {
         let bytes = segment.as_bytes();
-        self.child_scanned(at, bytes, hash(segment), head(bytes))
+        let (child, _) = self.child_scanned(at, bytes, hash(segment), head(bytes))?;
+        Some(child)
+    }
+
+    fn node(&self, id: usize) -> Option<&Node> {
+        self.nodes.get(id)
+    }
+
+    /// The paths at a node (none at a root).
+    fn lists_of(&self, id: usize) -> &NodeLists {
+        const NONE: &NodeLists = &NodeLists {
+            exact: Vec::new(),
+            prefix: Vec::new(),
+        };
+        let list = self.list_of.get(id).and_then(|&l| self.lists.get(l as usize));
+        list.unwrap_or(NONE)
     }
 
     /// Prefix paths under `at` whose next element is a proper prefix of `segment`.
@@ -498,13 +546,13 @@ impl IngressRouter {
             let Some(child) = segment.get(..end).and_then(|part| self.child(at, part)) else {
                 continue;
             };
-            let routable = self.routable(&self.lists[child.node].prefix);
+            let routable = self.routable(&self.lists_of(child.node).prefix);
             found.near.extend(routable.map(|s| (s, NearMiss::PartialSegment)));
         }
     }
 
     fn near_exact(&self, node: usize, found: &mut PathFindings) {
-        let routable = self.routable(&self.lists[node].exact);
+        let routable = self.routable(&self.lists_of(node).exact);
         found
             .near
             .extend(routable.map(|s| (s, NearMiss::ExactTrailingSlash)));
@@ -566,7 +614,7 @@ mod tests {
         );
         let (router, _) = IngressRouter::build_all(&[&ingress]);
         let root = At {
-            node: router.roots[0],
+            node: router.nodes.len(),
             key: router.root_keys[0],
         };
         let slash = router.child(root, "").unwrap();

@@ -282,23 +282,19 @@ proptest! {
 }
 
 #[test]
-fn equal_hashes_are_told_apart_and_probing_wraps() {
-    use super::index::{find, place, Slot, EMPTY};
-    // Four slots; three values with one hash whose home is the last slot: they land in slots
-    // 3, 0 and 1, and each is found by its key.
-    let h = u64::MAX;
-    let tag = h as u32;
-    let mut slots: Vec<Slot> = alloc::vec![(0, EMPTY); 4];
-    for value in [10, 11, 12] {
-        place(&mut slots, h, value);
+fn probing_starts_at_the_home_scaled_from_the_high_bits_and_wraps() {
+    use super::index::probe;
+    // (key, table length, slots visited)
+    let cases: [(u64, usize, &[usize]); 5] = [
+        (u64::MAX, 4, &[3, 0, 1, 2]),
+        (0, 4, &[0, 1, 2, 3]),
+        (1 << 63, 3, &[1, 2, 0]),
+        (u64::MAX, 1, &[0]),
+        (42, 0, &[]),
+    ];
+    for (key, len, visited) in cases {
+        assert_eq!(probe(key, len).collect::<Vec<_>>(), visited, "{key:#x} in {len}");
     }
-    assert_eq!(slots, [(tag, 11), (tag, 12), (0, EMPTY), (tag, 10)]);
-    for value in [10, 11, 12] {
-        assert_eq!(find(&slots, h, |v| v == value), Some(value));
-    }
-    assert_eq!(find(&slots, h, |v| v == 13), None);
-    assert_eq!(find(&slots, 0, |_| true), None);
-    assert_eq!(find(&[], h, |_| true), None);
 }
 
 #[test]
