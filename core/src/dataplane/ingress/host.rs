@@ -188,9 +188,18 @@ impl<T> HostTable<T> {
 
     /// The most specific group for `host`: precise, else wildcard, else no-host.
     pub(super) fn most_specific(&self, host: &str) -> Option<&(RuleHost, T)> {
-        self.precise(host)
-            .or_else(|| self.matching_wildcard(host))
-            .or_else(|| self.any())
+        self.precise(host).or_else(|| self.less_specific(host))
+    }
+
+    /// [`precise`](Self::precise) with the host's [`hash`](super::index::hash) already known.
+    #[inline]
+    pub(super) fn precise_hashed(&self, host: &str, h: u64) -> Option<&(RuleHost, T)> {
+        self.precise.get_hashed(host, h)
+    }
+
+    /// The group for `host` when no precise one is: wildcard, else no-host.
+    pub(super) fn less_specific(&self, host: &str) -> Option<&(RuleHost, T)> {
+        self.matching_wildcard(host).or_else(|| self.any())
     }
 }
 

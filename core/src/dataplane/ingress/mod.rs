@@ -110,7 +110,14 @@
 //!
 //! [`IngressRouter::lookup`] (the answer without reasons, no allocation) costs at most three
 //! hashed host lookups plus one hashed child lookup per path segment: independent of the number
-//! of rules. [`IngressRouter::route`] adds the reasons, gathered along the same trie path
+//! of rules. It reads the request once, 8 bytes at a time — each segment found and hashed in the
+//! same pass, the query ending the walk — and stops at the first trie leaf. The nodes of all
+//! tries are the slots of one hash table keyed by the path so far, so a segment costs one slot
+//! read, and the nodes of successive segments are fetched from memory together rather than one
+//! after the other: among 10,000 rules, whose nodes leave the nearest cache, a lookup stays
+//! close to its cost among a hundred.
+//! `benches/ingress.rs` measures it against the `matchit` crate and a linear matcher, on the
+//! GitHub API's routes and on 1,000 and 10,000 rules. [`IngressRouter::route`] adds the reasons, gathered along the same trie path
 //! (only partial-segment near misses cost a probe per character of a request segment), so it
 //! too does not grow with the rules outside the request's own path. The [`ReferenceMatcher`]
 //! is linear in the number of rules.

@@ -13,15 +13,17 @@ use super::tests::{from, p};
 use super::*;
 use crate::model::{Ingress, IngressClass};
 
-const HOSTS: [Option<&str>; 6] = [
+const HOSTS: [Option<&str>; 7] = [
     None,
     Some("x.com"),
     Some("*.x.com"),
     Some("a.x.com"),
     Some("b.a.x.com"),
     Some("*.a.x.com"),
+    // Longer than a word (8 bytes): the fast host hash reads several.
+    Some("a-longer-host.x.com"),
 ];
-const REQUEST_HOSTS: [&str; 8] = [
+const REQUEST_HOSTS: [&str; 10] = [
     "x.com",
     "a.x.com",
     "A.X.com:80",
@@ -30,13 +32,23 @@ const REQUEST_HOSTS: [&str; 8] = [
     "y.com",
     "x.com.",
     "z.a.x.com",
+    "a-longer-host.x.com",
+    "A-LONGER-host.x.com.",
 ];
 /// Few segments, so that random paths often share elements; `ab` vs `a` makes partial
-/// segments, `""` makes `//`.
-const SEGMENTS: [&str; 4] = ["a", "ab", "b", ""];
+/// segments, `""` makes `//`; the last two are one word (8 bytes) and more than two long, for
+/// the fast path's word-at-a-time scan.
+const SEGMENTS: [&str; 6] = ["a", "ab", "b", "", "abcdefgh", "abcdefgh-12345678"];
 
 fn segment() -> impl Strategy<Value = usize> {
-    prop_oneof![5 => Just(0usize), 3 => Just(1usize), 1 => Just(2usize), 1 => Just(3usize)]
+    prop_oneof![
+        5 => Just(0usize),
+        3 => Just(1usize),
+        1 => Just(2usize),
+        1 => Just(3usize),
+        1 => Just(4usize),
+        1 => Just(5usize),
+    ]
 }
 const TYPES: [&str; 3] = ["Exact", "Prefix", "ImplementationSpecific"];
 
@@ -65,17 +77,19 @@ fn rule_path() -> impl Strategy<Value = String> {
 }
 
 fn request_path() -> impl Strategy<Value = String> {
-    (proptest::collection::vec(segment(), 0..5), any::<bool>(), 0..8u8).prop_map(|(segs, slash, extra)| {
+    (proptest::collection::vec(segment(), 0..5), any::<bool>(), 0..10u8).prop_map(|(segs, slash, extra)| {
         let mut path: String = segs.iter().map(|&s| format!("/{}", SEGMENTS[s])).collect();
-        // Segments that extend rule segments ("abc" vs "ab"), queries and odd forms.
+        if slash {
+            path.push('/');
+        }
+        // Segments that extend rule segments ("abc" vs "ab"), queries, fragments and odd forms.
         match extra {
             0 => path.push_str("/abc"),
             1 => path.push_str("?q=/a"),
             2 => path = format!("a{path}"),
+            3 => path.push_str("#frag/a"),
+            4 => path.push('?'),
             _ => {}
-        }
-        if slash {
-            path.push('/');
         }
         path
     })
@@ -222,6 +236,36 @@ proptest! {
         prop_assert_eq!(ours, std);
     }
 
+    /// The fast path's scanner ends a segment where `split` on `/`, `?` and `#` would, and
+    /// hashes it as `hash` does, from every start (words read whole, across the end, and the
+    /// tail of strings shorter than a word).
+    #[test]
+    fn scan_segment_splits_and_hashes_like_the_slow_path(s in "[ab/?#é]{0,12}|[ab/]{14,40}") {
+        use super::index::{hash, head, scan_segment, Scanned};
+        for start in (0..=s.len()).filter(|&i| s.is_char_boundary(i)) {
+            let rest = &s[start..];
+            let segment = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+            let expected = Scanned {
+                end: start + segment.len(),
+                hash: hash(segment),
+                head: head(segment.as_bytes()),
+            };
+            prop_assert_eq!(scan_segment(s.as_bytes(), start), expected, "{:?} from {}", s, start);
+        }
+    }
+
+    /// The fast host hash answers for exactly the hosts `request_host` leaves as they are,
+    /// with their `hash` (`@`, `[` and `z` border the upper-case range; `É` is not ASCII).
+    #[test]
+    fn plain_host_hash_takes_exactly_the_plain_hosts(s in "[a-cA-CZz@\\[éÉ.:]{0,20}") {
+        use super::index::{hash, plain_host_hash};
+        let plain = !s.bytes().any(|b| b.is_ascii_uppercase() || b == b':') && !s.ends_with('.');
+        prop_assert_eq!(plain_host_hash(&s), plain.then(|| hash(&s)), "{:?}", s);
+        if plain {
+            prop_assert_eq!(request_host(&s), s.as_str());
+        }
+    }
+
     /// The hashed map answers exactly like a `BTreeMap` of the same keys (short keys collide in
     /// their home slot often at this size, so probing is exercised).
     #[test]
@@ -238,26 +282,25 @@ proptest! {
 }
 
 #[test]
-fn equal_hashes_are_told_apart_and_probing_wraps() {
-    use super::index::{find, place, Slot, EMPTY};
-    // Four slots; three values with one hash whose home is the last slot: they land in slots
-    // 3, 0 and 1, and each is found by its key.
-    let h = u64::MAX;
-    let mut slots: Vec<Slot> = alloc::vec![(0, EMPTY); 4];
-    for value in [10, 11, 12] {
-        place(&mut slots, h, value);
+fn probing_starts_at_the_home_scaled_from_the_high_bits_and_wraps() {
+    use super::index::probe;
+    // (key, table length, slots visited)
+    let cases: [(u64, usize, &[usize]); 5] = [
+        (u64::MAX, 4, &[3, 0, 1, 2]),
+        (0, 4, &[0, 1, 2, 3]),
+        (1 << 63, 3, &[1, 2, 0]),
+        (u64::MAX, 1, &[0]),
+        (42, 0, &[]),
+    ];
+    for (key, len, visited) in cases {
+        assert_eq!(probe(key, len).collect::<Vec<_>>(), visited, "{key:#x} in {len}");
     }
-    assert_eq!(slots, [(h, 11), (h, 12), (0, EMPTY), (h, 10)]);
-    for value in [10, 11, 12] {
-        assert_eq!(find(&slots, h, |v| v == value), Some(value));
-    }
-    assert_eq!(find(&slots, h, |v| v == 13), None);
-    assert_eq!(find(&slots, 0, |_| true), None);
 }
 
 #[test]
 fn byte_equality() {
-    // The confirmation after a hash hit: it alone tells colliding keys apart.
+    // The confirmation after a hash hit: it alone tells colliding keys apart. Compared 8 bytes
+    // at a time, then the tail.
     let long = "a-segment-longer-than-thirty-two-bytes";
     let cases = [
         ("", "", true),
@@ -265,6 +308,11 @@ fn byte_equality() {
         ("ab", "ba", false),
         ("a", "ab", false),
         (long, long, true),
+        ("abcdefgh", "abcdefgh", true),
+        ("abcdefgh", "abcdefgi", false),
+        ("abcdefgh1", "bbcdefgh1", false),
+        ("abcdefgh1", "abcdefgh2", false),
+        ("a\0", "a", false),
     ];
     for (a, b, want) in cases {
         assert_eq!(
