@@ -321,7 +321,7 @@ fn cases() -> alloc::vec::Vec<Case> {
         (
             "the most replicas kroute simulates",
             json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"},
-            "spec": {"replicas": 10_000, "selector": {"matchLabels": {"a": "b"}},
+            "spec": {"replicas": 100_000, "selector": {"matchLabels": {"a": "b"}},
                      "template": {"metadata": {"labels": {"a": "b"}}, "spec": pod_spec()}}}),
             None
         ),

@@ -10,9 +10,9 @@ use crate::model::{Deployment, IntOrString, PodTemplateSpec, ReplicaSet, Statefu
 use crate::selector::{label_selector_as_selector, LabelSelector};
 use alloc::format;
 
-/// The most replicas kroute simulates for one workload (the playground's scale target is
-/// 10,000 pods).
-pub const MAX_REPLICAS: i64 = 10_000;
+/// The most replicas kroute simulates for one workload: enough for KEP-752's 20,000-endpoint
+/// case and the 100,000-endpoint benchmark, while a typo like `replicas: 100000000` is refused.
+pub const MAX_REPLICAS: i64 = 100_000;
 
 /// The rules every workload shares: a non-empty selector that matches the template's labels,
 /// non-negative replicas, a valid pod template.

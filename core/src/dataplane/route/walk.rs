@@ -362,18 +362,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         if !routes.is_empty() {
             let host = self.host_header();
             let path = self.url.path.clone();
-            let headers: Vec<(&str, &str)> = self
-                .request
-                .headers
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
-            let query: Vec<(&str, &str)> = self
-                .url
-                .query
-                .iter()
-                .map(|(k, v)| (k.as_str(), v.as_str()))
-                .collect();
+            let (headers, query) = http_parts(self.request, self.url);
             let request = HttpRequest {
                 host: &host,
                 port: service_port,
@@ -872,18 +861,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         let gref = gateway_ref(gw);
         let host = self.host_header();
         let path = self.url.path.clone();
-        let headers: Vec<(&str, &str)> = self
-            .request
-            .headers
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        let query: Vec<(&str, &str)> = self
-            .url
-            .query
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
+        let (headers, query) = http_parts(self.request, self.url);
         let request = HttpRequest {
             host: &host,
             port: self.url.port,
@@ -947,6 +925,14 @@ impl<'a, 'c> Walk<'a, 'c> {
             }
         }
     }
+}
+
+/// The request's headers and query parameters as the HTTP matchers take them.
+type Pairs<'r> = Vec<(&'r str, &'r str)>;
+
+fn http_parts<'r>(request: &'r super::Request, url: &'r super::Url) -> (Pairs<'r>, Pairs<'r>) {
+    let pairs = |v: &'r [(String, String)]| v.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    (pairs(&request.headers), pairs(&url.query))
 }
 
 fn gateway_ref(g: &Gateway) -> ObjectRef {
