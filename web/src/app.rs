@@ -84,6 +84,7 @@ fn change_text(c: &Change) -> String {
         }
         Change::AlreadySelected { service } => format!("{service} already selects that pod"),
         Change::Deleted { object } => format!("Deleted {object}"),
+        Change::FieldSet { object, path } => format!("{object}: {path} changed"),
     }
 }
 
@@ -238,10 +239,6 @@ pub fn app() -> Html {
             on_edit.emit(Edit::SelectPod { service, pod })
         })
     };
-    let on_delete = {
-        let on_edit = on_edit.clone();
-        Callback::from(move |object: ObjectRef| on_edit.emit(Edit::Delete { object }))
-    };
     let add = |shape: Shape| {
         let on_edit = on_edit.clone();
         Callback::from(move |_| {
@@ -348,7 +345,7 @@ pub fn app() -> Html {
                 </section>
                 <section class="pane right" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
-                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} {on_delete} />
+                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} on_edit={on_edit.clone()} />
                 </section>
             </main>
             <RequestBar form={w.request.clone()} {sources} on_change={on_request} {on_send} />

@@ -2,6 +2,7 @@
 
 use std::rc::Rc;
 
+use kroute::manifest::draw::Edit;
 use kroute::view::{inspect, Detail, Inspection};
 use kroute::{Kind, ObjectRef};
 use yew::prelude::*;
@@ -13,7 +14,8 @@ pub struct InspectorProps {
     pub snapshot: Option<Rc<Snapshot>>,
     pub selected: Option<ObjectRef>,
     pub on_select: Callback<ObjectRef>,
-    pub on_delete: Callback<ObjectRef>,
+    /// Edits of the text: Delete, and the fields changed here.
+    pub on_edit: Callback<Edit>,
 }
 
 impl PartialEq for InspectorProps {
@@ -117,6 +119,117 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
     }
 }
 
+/// `k=v,k2=v2`, in key order.
+fn map_text(v: Option<&serde_json::Value>) -> String {
+    v.and_then(|v| v.as_object())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or_default()))
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .unwrap_or_default()
+}
+
+/// An input that, when changed (Enter or leaving it), sets `path` of the object to what
+/// `parse` makes of the text; a text the core refuses is shown as an error beside it.
+fn field_input(
+    label: &'static str,
+    current: String,
+    object: &ObjectRef,
+    path: &'static [&'static str],
+    parse: fn(&str) -> Result<serde_json::Value, String>,
+    on_edit: &Callback<Edit>,
+) -> Html {
+    let (cb, object) = (on_edit.clone(), object.clone());
+    let onchange = Callback::from(move |e: Event| {
+        let Some(input) = e.target_dyn_into::<web_sys::HtmlInputElement>() else {
+            return;
+        };
+        match parse(&input.value()) {
+            Ok(value) => {
+                input.set_custom_validity("");
+                cb.emit(Edit::SetField {
+                    object: object.clone(),
+                    path: path.iter().map(|p| (*p).to_owned()).collect(),
+                    value,
+                });
+            }
+            Err(why) => {
+                input.set_custom_validity(&why);
+                let _ = input.report_validity();
+            }
+        }
+    });
+    html! {
+        <label class="field-edit">
+            <span>{ label }</span>
+            <input type="text" aria-label={label} value={current} {onchange} spellcheck="false" />
+        </label>
+    }
+}
+
+fn labels_value(text: &str) -> Result<serde_json::Value, String> {
+    let map = kroute::selector::equality_map(text).map_err(|e| e.to_string())?;
+    Ok(serde_json::Value::Object(
+        map.into_iter()
+            .map(|(k, v)| (k, serde_json::Value::String(v)))
+            .collect(),
+    ))
+}
+
+fn replicas_value(text: &str) -> Result<serde_json::Value, String> {
+    text.trim()
+        .parse::<u32>()
+        .map(serde_json::Value::from)
+        .map_err(|_| "replicas is a whole number".to_owned())
+}
+
+fn service_type_value(text: &str) -> Result<serde_json::Value, String> {
+    let t = text.trim();
+    if kroute::model::ServiceType::parse(t).is_some() {
+        Ok(serde_json::Value::from(t))
+    } else {
+        Err("ClusterIP, NodePort, LoadBalancer or ExternalName".to_owned())
+    }
+}
+
+/// The fields the inspector edits, for the kinds that have them.
+fn fields(i: &Inspection, on_edit: &Callback<Edit>) -> Html {
+    let obj = &i.object;
+    let spec = i.json.get("spec");
+    let labels = field_input(
+        "Labels",
+        map_text(i.json.get("metadata").and_then(|m| m.get("labels"))),
+        obj,
+        &["metadata", "labels"],
+        labels_value,
+        on_edit,
+    );
+    let extra = match obj.kind.as_str() {
+        "Service" => html! {
+            <>
+                { field_input("Type", spec.and_then(|s| s.get("type")).and_then(|t| t.as_str()).unwrap_or("ClusterIP").to_owned(),
+                    obj, &["spec", "type"], service_type_value, on_edit) }
+                { field_input("Selector", map_text(spec.and_then(|s| s.get("selector"))), obj, &["spec", "selector"], labels_value, on_edit) }
+            </>
+        },
+        "Deployment" | "StatefulSet" | "ReplicaSet" => field_input(
+            "Replicas",
+            spec.and_then(|s| s.get("replicas"))
+                .and_then(|r| r.as_i64())
+                .unwrap_or(1)
+                .to_string(),
+            obj,
+            &["spec", "replicas"],
+            replicas_value,
+            on_edit,
+        ),
+        _ => html! {},
+    };
+    html! { <div class="fields">{ labels }{ extra }</div> }
+}
+
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
     let found = match (&props.snapshot, &props.selected) {
@@ -133,10 +246,11 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         <div class="inspected-head">
                             <h3 class="inspected">{ i.object.to_string() }</h3>
                             <button onclick={{
-                                let (cb, r) = (props.on_delete.clone(), i.object.clone());
-                                Callback::from(move |_| cb.emit(r.clone()))
+                                let (cb, r) = (props.on_edit.clone(), i.object.clone());
+                                Callback::from(move |_| cb.emit(Edit::Delete { object: r.clone() }))
                             }}>{ "Delete" }</button>
                         </div>
+                        { fields(&i, &props.on_edit) }
                         { detail(&i, &props.on_select) }
                         <details><summary>{ "Object" }</summary>
                             <pre>{ serde_json::to_string_pretty(&i.json).unwrap_or_default() }</pre>

@@ -101,6 +101,14 @@ pub enum Edit {
     Delete {
         object: ObjectRef,
     },
+    /// Set one field of an object as written in the text (`spec.replicas`, `spec.type`,
+    /// `metadata.labels`, `spec.selector`); `null` removes it. The inspector's edits.
+    SetField {
+        object: ObjectRef,
+        /// The field's path, one key per element (`["spec", "replicas"]`).
+        path: Vec<String>,
+        value: Json,
+    },
 }
 
 /// What an edit did.
@@ -121,6 +129,10 @@ pub enum Change {
     },
     Deleted {
         object: ObjectRef,
+    },
+    FieldSet {
+        object: ObjectRef,
+        path: String,
     },
 }
 
@@ -181,6 +193,7 @@ pub fn edit(text: &str, cluster: &Cluster, edit: &Edit) -> Result<Edited, EditEr
         Edit::Add { shape, namespace } => add(text, &objects, cluster, *shape, namespace),
         Edit::SelectPod { service, pod } => select_pod(text, &objects, cluster, service, pod),
         Edit::Delete { object } => delete(text, &objects, cluster, object),
+        Edit::SetField { object, path, value } => set_field(text, &objects, cluster, object, path, value),
     }
 }
 
@@ -431,6 +444,43 @@ fn select_pod(
     })
 }
 
+fn set_field(
+    text: &str,
+    objects: &[ManifestObject],
+    cluster: &Cluster,
+    object: &ObjectRef,
+    path: &[String],
+    value: &Json,
+) -> Result<Edited, EditError> {
+    let m = find(objects, cluster, object)?;
+    let Some((last, parents)) = path.split_last() else {
+        return Err(EditError::NotFound {
+            object: object.clone(),
+        });
+    };
+    let text = rewrite(text, m, |root| {
+        let mut node = root;
+        for key in parents {
+            let Json::Object(map) = node else { return };
+            node = map.entry(key.clone()).or_insert_with(|| Json::Object(Map::new()));
+        }
+        if let Json::Object(map) = node {
+            if value.is_null() {
+                map.remove(last);
+            } else {
+                map.insert(last.clone(), value.clone());
+            }
+        }
+    })?;
+    Ok(Edited {
+        text,
+        change: Change::FieldSet {
+            object: object.clone(),
+            path: path.join("."),
+        },
+    })
+}
+
 fn delete(
     text: &str,
     objects: &[ManifestObject],
@@ -628,6 +678,44 @@ mod tests {
         let again = edit(&edited.text, &c2, &select).unwrap();
         assert_eq!(again.text, edited.text);
         assert!(matches!(again.change, Change::AlreadySelected { .. }));
+    }
+
+    #[test]
+    fn the_inspector_sets_fields_in_the_text() {
+        let base = crate::examples::NODEPORT_YAML;
+        let cluster = load(base);
+        let dep = oref("Deployment", Some("default"), "books");
+        let svc = oref("Service", Some("default"), "books");
+        // (object, path, value, what the reloaded cluster shows)
+        let set = |text: &str, c: &Cluster, object: &ObjectRef, path: &[&str], value: Json| {
+            let e = Edit::SetField {
+                object: object.clone(),
+                path: path.iter().map(|s| s.to_string()).collect(),
+                value,
+            };
+            edit(text, c, &e).unwrap().text
+        };
+        let scaled = set(base, &cluster, &dep, &["spec", "replicas"], json!(5));
+        assert_eq!(load(&scaled).list(Kind::Pod, Some("default")).len(), 5);
+        let typed = set(base, &cluster, &svc, &["spec", "type"], json!("LoadBalancer"));
+        let c = load(&typed);
+        assert!(matches!(c.get(Kind::Service, Some("default"), "books"),
+            Some(Object::Service(s)) if s.service_type() == crate::model::ServiceType::LoadBalancer));
+        let unselected = set(
+            base,
+            &cluster,
+            &svc,
+            &["spec", "selector"],
+            json!({"app": "nothing"}),
+        );
+        let view = crate::view::topology(&load(&unselected));
+        assert!(view.services[0].selects.is_empty());
+        let cleared = set(&typed, &c, &svc, &["spec", "type"], Json::Null);
+        assert!(!cleared.contains("LoadBalancer"));
+        assert!(
+            cleared.starts_with("# The seed's NodePort app"),
+            "untouched documents keep their comments"
+        );
     }
 
     #[test]

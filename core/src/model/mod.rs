@@ -441,22 +441,21 @@ fn error_path<T: serde::de::DeserializeOwned>(root: &Value, first: String) -> (S
     let mut segments: Vec<Segment> = Vec::new();
     let mut message = first;
     // Bounded by the value's depth; each level tries each child once.
-    'descend: loop {
-        let Some(node) = at(root, &segments) else { break };
+    while let Some(node) = at(root, &segments) {
         let children: Vec<Segment> = match node {
             Value::Object(map) => map.keys().cloned().map(Segment::Key).collect(),
             Value::Array(items) => (0..items.len()).map(Segment::Index).collect(),
             _ => break,
         };
-        for child in children {
+        let culprit = children.into_iter().find(|child| {
             let mut trial = root.clone();
-            remove(&mut trial, &segments, &child);
-            if error_of(&trial).as_ref() != Some(&message) {
-                segments.push(child);
-                continue 'descend;
-            }
+            remove(&mut trial, &segments, child);
+            error_of(&trial).as_ref() != Some(&message)
+        });
+        match culprit {
+            Some(child) => segments.push(child),
+            None => break,
         }
-        break;
     }
     // The message as decoding the original reports it (unchanged by the search).
     if let Some(m) = error_of(root) {

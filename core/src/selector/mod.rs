@@ -378,3 +378,52 @@ pub fn service_selector(sel: Option<&Labels>) -> Option<Selector> {
         _ => None,
     }
 }
+
+/// A `key=value,key2=value2` text as a label map (a Service selector, labels typed in a form):
+/// the kubectl grammar, restricted to equality terms. An empty text is an empty map.
+pub fn equality_map(text: &str) -> Result<Labels, SelectorParseError> {
+    let selector = Selector::parse(text)?;
+    let mut out = Labels::new();
+    for r in selector.requirements() {
+        match (r.operator, r.values.as_slice()) {
+            (Operator::Equals | Operator::DoubleEquals, [v]) => {
+                out.insert(r.key.clone(), v.clone());
+            }
+            _ => {
+                return Err(SelectorParseError {
+                    position: 0,
+                    message: alloc::format!(
+                        "`{r}` is not key=value: labels and Service selectors take only equality terms"
+                    ),
+                })
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod equality_map_tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn equality_maps_parse_and_refuse_set_terms() {
+        // (input, Ok(pairs) or Err)
+        type Case<'a> = (&'a str, Option<&'a [(&'a str, &'a str)]>);
+        let cases: [Case; 5] = [
+            ("", Some(&[])),
+            ("app=web", Some(&[("app", "web")])),
+            ("app==web, tier=be", Some(&[("app", "web"), ("tier", "be")])),
+            ("app in (a,b)", None),
+            ("app=", Some(&[("app", "")])),
+        ];
+        for (input, want) in cases {
+            let got = equality_map(input).ok();
+            let want: Option<Labels> =
+                want.map(|p| p.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect());
+            assert_eq!(got, want, "{input:?}");
+        }
+        assert!(equality_map("!app").is_err());
+    }
+}

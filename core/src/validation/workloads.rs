@@ -36,7 +36,7 @@ fn validate_workload(
             errs.push(FieldError::invalid(
                 spec.child("replicas"),
                 r,
-                &format!("kroute simulates at most {MAX_REPLICAS} replicas per workload"),
+                format!("kroute simulates at most {MAX_REPLICAS} replicas per workload"),
             ));
         }
     }
