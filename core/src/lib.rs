@@ -46,6 +46,7 @@ pub mod model;
 pub mod rng;
 pub mod selector;
 pub mod validation;
+pub mod view;
 
 pub use cluster::{ApplyError, ChangeReport, Cluster, ClusterConfig};
 

@@ -1,140 +1,280 @@
-//! The page shell: a header, the three panes the playground grows into, and — in the Canvas
-//! pane — the simulated cluster's nodes as the kroute core computes them (a real cluster model
-//! running in the page, not a mock-up).
-//!
-//! The panes that are not built yet say so.
+//! The page: Manifests (editor, Objects tab) on the left, the Canvas in the middle, the
+//! Inspector on the right, the request bar and the Trace below. State lives in one
+//! [`Workspace`]; every change goes through it and is saved.
 
-use kroute::cluster::{Cluster, ClusterConfig};
-use kroute::controllers::nodes::NodeSummary;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use kroute::view::NamespaceTree;
+use kroute::ObjectRef;
 use yew::prelude::*;
+
+use crate::canvas::{Canvas, Moves};
+use crate::editor::Editor;
+use crate::inspector::Inspector;
+use crate::request_bar::RequestBar;
+use crate::state::{RequestForm, Workspace};
+use crate::storage;
+use crate::trace_view::TraceView;
 
 /// The line under the heading.
 pub const TAGLINE: &str = "See why a request lands where it does — Kubernetes networking, simulated";
 
-/// One of the three panes of the playground, described by what it is for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PanePlan {
-    /// The pane's heading.
-    pub title: &'static str,
-    /// One sentence on what the pane is for.
-    pub plan: &'static str,
+/// How long typing must pause before the text is applied.
+pub const AUTO_APPLY_MS: u32 = 600;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LeftTab {
+    Manifests,
+    Objects,
 }
 
-/// The panes in page order, left to right.
-pub const PANES: [PanePlan; 3] = [
-    PanePlan {
-        title: "Manifests",
-        plan: "Where you will write Services, Deployments, Ingresses and Gateways as YAML.",
-    },
-    PanePlan {
-        title: "Canvas",
-        plan: "The cluster, with the path a request takes through it.",
-    },
-    PanePlan {
-        title: "Inspector",
-        plan: "Where each hop will explain itself: which rule matched, and why the others lost.",
-    },
-];
+type Shared = Rc<RefCell<Workspace>>;
 
-/// The cluster every visitor starts from: the core's defaults (SPEC §11's address plan).
-pub fn default_nodes() -> Vec<NodeSummary> {
-    match Cluster::new(ClusterConfig::default()) {
-        Ok(cluster) => cluster.node_summaries(),
-        Err(_) => Vec::new(),
-    }
-}
-
-/// The caption of the nodes table.
-pub fn nodes_caption(count: usize) -> String {
-    format!("Simulated cluster: {count} nodes, computed by the kroute core")
-}
-
-fn or_dash(v: &Option<String>) -> String {
-    v.clone().unwrap_or_else(|| "—".to_owned())
-}
-
-fn nodes_table(nodes: &[NodeSummary]) -> Html {
+fn objects_tab(tree: &[NamespaceTree], on_select: &Callback<ObjectRef>) -> Html {
     html! {
-        <table class="nodes" aria-label="Nodes">
-            <caption>{ nodes_caption(nodes.len()) }</caption>
-            <thead>
-                <tr><th>{ "Node" }</th><th>{ "InternalIP" }</th><th>{ "Pod CIDR" }</th><th>{ "Zone" }</th></tr>
-            </thead>
-            <tbody>
-                { for nodes.iter().map(|n| html! {
-                    <tr>
-                        <td>{ &n.name }</td>
-                        <td>{ or_dash(&n.internal_ip) }</td>
-                        <td>{ or_dash(&n.pod_cidr) }</td>
-                        <td>{ or_dash(&n.zone) }</td>
-                    </tr>
-                }) }
-            </tbody>
-        </table>
+        <div class="objects" aria-label="Objects">
+            if tree.is_empty() { <p class="hint">{ "No objects yet." }</p> }
+            { for tree.iter().map(|ns| html! {
+                <details open=true>
+                    <summary>{ ns.namespace.clone().unwrap_or_else(|| "cluster-scoped".into()) }</summary>
+                    { for ns.kinds.iter().map(|(kind, names)| html! {
+                        <div class="kind">
+                            <div class="kind-name">{ kind }</div>
+                            <ul>{ for names.iter().map(|name| {
+                                let r = ObjectRef { kind: kind.clone(), namespace: ns.namespace.clone(), name: name.clone() };
+                                let cb = on_select.clone();
+                                html! { <li><button class="link" onclick={Callback::from(move |_| cb.emit(r.clone()))}>{ name }</button></li> }
+                            }) }</ul>
+                        </div>
+                    }) }
+                </details>
+            }) }
+        </div>
     }
 }
 
-fn pane(plan: &PanePlan, body: Html) -> Html {
-    html! {
-        <section class="pane" aria-label={plan.title}>
-            <h2>{ plan.title }</h2>
-            <p class="plan">{ plan.plan }</p>
-            { body }
-        </section>
-    }
+/// Downloads `text` as a file (a Blob URL on a temporary link).
+fn download(name: &str, text: &str) -> Result<(), String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let parts = js_sys_array(text);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/yaml");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "cannot make a file")?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
+    let a: web_sys::HtmlAnchorElement = document
+        .create_element("a")
+        .map_err(|_| "cannot make a link")?
+        .dyn_into()
+        .map_err(|_| "cannot make a link")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
 }
 
-fn not_yet() -> Html {
-    html! { <p class="not-yet">{ "Not built yet." }</p> }
+fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
+    let array = js_sys::Array::new();
+    array.push(&wasm_bindgen::JsValue::from_str(text));
+    array.into()
 }
+
+use wasm_bindgen::JsCast;
 
 /// The whole page.
 #[function_component(App)]
 pub fn app() -> Html {
-    let nodes = use_memo((), |_| default_nodes());
+    let ws: Shared = use_mut_ref(storage::initial_workspace);
+    let update = use_force_update();
+    let moves: Moves = use_mut_ref(Default::default);
+    let timer = use_mut_ref(|| None::<Timeout>);
+    let tab = use_state(|| LeftTab::Manifests);
+    let menu = use_state(|| false);
+    let share_link = use_state(|| None::<String>);
+
+    // Every change: mutate, save, redraw.
+    let change = {
+        let (ws, update) = (ws.clone(), update.clone());
+        Callback::from(move |f: Rc<dyn Fn(&mut Workspace)>| {
+            f(&mut ws.borrow_mut());
+            let saved = storage::save(&ws.borrow());
+            if let Err(why) = saved {
+                ws.borrow_mut().notice = Some(format!("Not saved: {why}"));
+            }
+            update.force_update();
+        })
+    };
+    let on_input = {
+        let (change, timer) = (change.clone(), timer.clone());
+        Callback::from(move |text: String| {
+            change.emit(Rc::new(move |w: &mut Workspace| w.text = text.clone()));
+            let apply = change.clone();
+            // Auto-apply once typing pauses; a new keystroke cancels the pending one.
+            *timer.borrow_mut() = Some(Timeout::new(AUTO_APPLY_MS, move || {
+                apply.emit(Rc::new(|w: &mut Workspace| w.apply()));
+            }));
+        })
+    };
+    let on_apply = {
+        let change = change.clone();
+        Callback::from(move |()| change.emit(Rc::new(|w: &mut Workspace| w.apply())))
+    };
+    let on_select = {
+        let change = change.clone();
+        Callback::from(move |r: ObjectRef| {
+            change.emit(Rc::new(move |w: &mut Workspace| w.selected = Some(r.clone())))
+        })
+    };
+    let on_request = {
+        let change = change.clone();
+        Callback::from(move |form: RequestForm| {
+            change.emit(Rc::new(move |w: &mut Workspace| w.request = form.clone()))
+        })
+    };
+    let on_send = {
+        let change = change.clone();
+        Callback::from(move |()| change.emit(Rc::new(|w: &mut Workspace| w.send())))
+    };
+    let toggle_menu = {
+        let menu = menu.clone();
+        Callback::from(move |_| menu.set(!*menu))
+    };
+    let load_example = |id: &'static str| {
+        let (change, menu, moves) = (change.clone(), menu.clone(), moves.clone());
+        Callback::from(move |_| {
+            moves.borrow_mut().clear();
+            change.emit(Rc::new(move |w: &mut Workspace| {
+                w.load_example(id);
+                w.notice = None;
+            }));
+            menu.set(false);
+        })
+    };
+    let on_share = {
+        let (ws, share_link) = (ws.clone(), share_link.clone());
+        Callback::from(move |_| {
+            let link = storage::share_url(&ws.borrow());
+            if let (Some(link), Some(window)) = (&link, web_sys::window()) {
+                let _ = window
+                    .history()
+                    .and_then(|h| h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(link)));
+            }
+            share_link.set(link);
+        })
+    };
+    let on_export = {
+        let ws = ws.clone();
+        let change = change.clone();
+        Callback::from(move |_| {
+            let text = ws.borrow().export_yaml();
+            if let Err(why) = download("kroute-manifests.yaml", &text) {
+                let why = why.to_owned();
+                change.emit(Rc::new(move |w: &mut Workspace| {
+                    w.notice = Some(format!("Export failed: {why}"))
+                }));
+            }
+        })
+    };
+    let on_reset = {
+        let (change, moves, share_link) = (change.clone(), moves.clone(), share_link.clone());
+        Callback::from(move |_| {
+            moves.borrow_mut().clear();
+            share_link.set(None);
+            change.emit(Rc::new(|w: &mut Workspace| *w = Workspace::starter()));
+        })
+    };
+    let dismiss = {
+        let change = change.clone();
+        Callback::from(move |_| change.emit(Rc::new(|w: &mut Workspace| w.notice = None)))
+    };
+    let select_tab = |t: LeftTab| {
+        let tab = tab.clone();
+        Callback::from(move |_| tab.set(t))
+    };
+
+    let w = ws.borrow();
+    let snapshot = w.snapshot.clone();
+    let sources = snapshot.as_ref().map(|s| s.sources.clone()).unwrap_or_default();
+    let tree = snapshot.as_ref().map(|s| s.tree.clone()).unwrap_or_default();
+    let warnings: Vec<String> = snapshot
+        .as_ref()
+        .map(|s| {
+            let warnings = s.warnings.iter().map(|x| format!("{}: {}", x.object, x.message));
+            warnings
+                .chain(s.references.iter().map(crate::editor::issue_text))
+                .collect()
+        })
+        .unwrap_or_default();
     html! {
         <>
             <header class="masthead">
-                <h1>{ "kroute" }</h1>
-                <p class="tagline">{ TAGLINE }</p>
+                <div class="brand">
+                    <h1>{ "kroute" }</h1>
+                    <p class="tagline">{ TAGLINE }</p>
+                </div>
+                <nav class="toolbar" aria-label="Workspace">
+                    <div class="menu">
+                        <button aria-haspopup="true" aria-expanded={(*menu).to_string()} onclick={toggle_menu}>{ "Examples" }</button>
+                        if *menu {
+                            <ul class="menu-list" role="menu" aria-label="Examples">
+                                { for kroute::examples::examples().into_iter().map(|e| html! {
+                                    <li role="none">
+                                        <button role="menuitem" onclick={load_example(e.id)}>
+                                            <span class="menu-title">{ e.title }</span>
+                                            <span class="menu-summary">{ e.summary }</span>
+                                        </button>
+                                    </li>
+                                }) }
+                            </ul>
+                        }
+                    </div>
+                    <button onclick={on_share}>{ "Share" }</button>
+                    <button onclick={on_export}>{ "Export YAML" }</button>
+                    <button onclick={on_reset}>{ "Reset" }</button>
+                </nav>
             </header>
-            <p class="early">
-                { "Early days: the cluster model runs in your browser; editing manifests and routing requests come next." }
-            </p>
+            if let Some(n) = &w.notice {
+                <div class="notice" role="alert">{ n.clone() }<button class="link" onclick={dismiss}>{ "Dismiss" }</button></div>
+            }
+            if let Some(link) = &*share_link {
+                <div class="share">
+                    <label>{ "Share link (the whole workspace, compressed, in the fragment)" }
+                        <input type="text" readonly=true aria-label="Share link" value={link.clone()} />
+                    </label>
+                </div>
+            }
             <main class="panes">
-                { pane(&PANES[0], not_yet()) }
-                { pane(&PANES[1], nodes_table(&nodes)) }
-                { pane(&PANES[2], not_yet()) }
+                <section class="pane left" aria-label="Manifests pane">
+                    <div class="tabs" role="tablist">
+                        <button role="tab" aria-selected={(*tab == LeftTab::Manifests).to_string()} onclick={select_tab(LeftTab::Manifests)}>{ "Manifests" }</button>
+                        <button role="tab" aria-selected={(*tab == LeftTab::Objects).to_string()} onclick={select_tab(LeftTab::Objects)}>{ "Objects" }</button>
+                    </div>
+                    if *tab == LeftTab::Manifests {
+                        <Editor text={AttrValue::from(w.text.clone())} issues={w.issues.clone()}
+                            warnings={snapshot.as_ref().map(|s| s.references.clone()).unwrap_or_default()}
+                            stale={w.is_stale()} {on_input} {on_apply} />
+                    } else {
+                        { objects_tab(&tree, &on_select) }
+                    }
+                    if !warnings.is_empty() {
+                        <ul class="warnings" aria-label="Warnings">{ for warnings.iter().map(|x| html! { <li>{ x.clone() }</li> }) }</ul>
+                    }
+                </section>
+                <section class="pane middle" aria-label="Canvas">
+                    <Canvas snapshot={snapshot.clone()} trace={w.trace().cloned()} generation={w.generation}
+                        selected={w.selected.clone()} on_select={on_select.clone()} moves={moves.clone()} />
+                </section>
+                <section class="pane right" aria-label="Inspector">
+                    <h2>{ "Inspector" }</h2>
+                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} />
+                </section>
             </main>
+            <RequestBar form={w.request.clone()} {sources} on_change={on_request} {on_send} />
+            <TraceView result={w.result.clone()} />
         </>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_page_starts_from_the_cores_default_cluster() {
-        // (name, InternalIP, pod CIDR, zone): SPEC §11's address plan.
-        let expected = [
-            ("node-1", "172.18.0.2", "10.244.1.0/24", "zone-a"),
-            ("node-2", "172.18.0.3", "10.244.2.0/24", "zone-b"),
-            ("node-3", "172.18.0.4", "10.244.3.0/24", "zone-c"),
-        ];
-        let nodes = default_nodes();
-        assert_eq!(nodes.len(), expected.len());
-        for (n, (name, ip, cidr, zone)) in nodes.iter().zip(expected) {
-            assert_eq!(n.name, name);
-            assert_eq!(n.internal_ip.as_deref(), Some(ip));
-            assert_eq!(n.pod_cidr.as_deref(), Some(cidr));
-            assert_eq!(n.zone.as_deref(), Some(zone));
-        }
-    }
-
-    #[test]
-    fn missing_values_show_as_a_dash() {
-        assert_eq!(or_dash(&None), "—");
-        assert_eq!(or_dash(&Some("x".to_owned())), "x");
     }
 }

@@ -4,3 +4,12 @@
 //! own: when a pane needs to know whether a selector matches, the core answers.
 
 pub mod app;
+pub mod canvas;
+pub mod codec;
+pub mod editor;
+pub mod inspector;
+pub mod layout;
+pub mod request_bar;
+pub mod state;
+pub mod storage;
+pub mod trace_view;

@@ -1,20 +1,29 @@
-//! The app mounted in a real browser (headless Chromium via wasm-bindgen-test-runner): checks
-//! what a visitor sees in the DOM. Run by `cargo xtask test`; compiled only for wasm32.
+//! The app mounted in a real browser (headless Chromium via wasm-bindgen-test-runner): what a
+//! visitor sees and does, checked in the DOM. Run by `cargo xtask test`; compiled only for
+//! wasm32.
 #![cfg(target_arch = "wasm32")]
 
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
-use web::app::{default_nodes, nodes_caption, App, PANES, TAGLINE};
-use web_sys::Element;
+use web::app::{App, TAGLINE};
+use web::storage::STORE_KEY;
+use web_sys::{Element, HtmlElement, HtmlTextAreaElement};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-/// Mounts a fresh app into its own <div> and waits until Yew has rendered it.
-async fn mount() -> Element {
-    let document = web_sys::window()
+fn document() -> web_sys::Document {
+    web_sys::window()
         .and_then(|w| w.document())
-        .expect("a browser document");
-    let root = document.create_element("div").expect("create <div>");
-    document
+        .expect("a browser document")
+}
+
+/// Mounts a fresh app (with an empty store) into its own <div> and waits until it rendered.
+async fn mount() -> Element {
+    if let Some(store) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        store.remove_item(STORE_KEY).expect("clear the store");
+    }
+    let root = document().create_element("div").expect("create <div>");
+    document()
         .body()
         .expect("a <body>")
         .append_child(&root)
@@ -24,7 +33,6 @@ async fn mount() -> Element {
     root
 }
 
-/// The trimmed text of every element under `root` matching `selector`, in document order.
 fn texts(root: &Element, selector: &str) -> Vec<String> {
     let nodes = root.query_selector_all(selector).expect("a valid selector");
     (0..nodes.length())
@@ -33,59 +41,104 @@ fn texts(root: &Element, selector: &str) -> Vec<String> {
         .collect()
 }
 
-#[wasm_bindgen_test]
-async fn renders_what_a_visitor_should_see() {
-    let root = mount().await;
-    let pane_titles: Vec<String> = PANES.iter().map(|p| p.title.to_owned()).collect();
-    // (selector, expected texts in order)
-    let cases: Vec<(&str, Vec<String>)> = vec![
-        ("h1", vec!["kroute".to_owned()]),
-        (".tagline", vec![TAGLINE.to_owned()]),
-        (".pane h2", pane_titles),
-        (".nodes caption", vec![nodes_caption(3)]),
-        (
-            ".nodes tbody td:first-child",
-            vec!["node-1".to_owned(), "node-2".to_owned(), "node-3".to_owned()],
-        ),
-    ];
-    for (selector, expected) in cases {
-        assert_eq!(texts(&root, selector), expected, "selector {selector}");
-    }
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .expect("a valid selector")
+        .unwrap_or_else(|| panic!("no {selector}"))
+}
+
+/// The button whose text is `label` (or starts with it, for `label…`).
+fn button(root: &Element, label: &str) -> HtmlElement {
+    let nodes = root.query_selector_all("button").expect("buttons");
+    let wanted = |text: &str| match label.strip_suffix('…') {
+        Some(prefix) => text.starts_with(prefix),
+        None => text == label,
+    };
+    (0..nodes.length())
+        .filter_map(|i| nodes.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .find(|b| wanted(b.text_content().unwrap_or_default().trim()))
+        .unwrap_or_else(|| panic!("no button {label}"))
+}
+
+async fn type_manifests(root: &Element, text: &str) {
+    let area: HtmlTextAreaElement = find(root, "textarea[aria-label='Manifests']")
+        .dyn_into()
+        .expect("a textarea");
+    area.set_value(text);
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    let event = web_sys::Event::new_with_event_init_dict("input", &init).expect("an input event");
+    area.dispatch_event(&event).expect("dispatch");
+    yew::scheduler::flush().await;
 }
 
 #[wasm_bindgen_test]
-async fn shows_the_cores_nodes_and_says_what_is_not_built() {
+async fn a_first_visit_shows_the_seed_example_and_routes_it() {
     let root = mount().await;
-    // Every cell of the nodes table comes from the core, compiled to wasm in this page.
-    let cells = texts(&root, ".nodes tbody td");
-    let expected: Vec<String> = default_nodes()
-        .iter()
-        .flat_map(|n| {
-            [
-                n.name.clone(),
-                n.internal_ip.clone().unwrap_or_default(),
-                n.pod_cidr.clone().unwrap_or_default(),
-                n.zone.clone().unwrap_or_default(),
-            ]
-        })
-        .collect();
-    assert_eq!(cells, expected);
-    assert_eq!(cells[1], "172.18.0.2");
-    assert_eq!(texts(&root, ".pane .not-yet"), vec!["Not built yet."; 2]);
-    let early = texts(&root, ".early");
-    assert_eq!(early.len(), 1);
-    assert!(early[0].contains("routing requests come next"), "{early:?}");
+    assert_eq!(texts(&root, "h1"), ["kroute"]);
+    assert_eq!(texts(&root, ".tagline"), [TAGLINE]);
+    // The canvas draws the first example's nodes and pods, from the core.
+    let titles = texts(&root, "svg .item.node .title");
+    assert_eq!(titles, ["node-1", "node-2", "node-3"]);
+    assert_eq!(texts(&root, "svg .item.pod").len(), 3);
+    // Send the suggested request: the trace names a books pod and its hops.
+    button(&root, "Send").click();
+    yew::scheduler::flush().await;
+    let verdict = texts(&root, "section[aria-label='Trace'] .verdict");
+    assert!(
+        verdict[0].starts_with("Delivered to Pod/default/books-"),
+        "{verdict:?}"
+    );
+    let hops = texts(&root, ".hop-title");
+    assert_eq!(hops.len(), 6, "{hops:?}");
+    assert!(hops[3].starts_with("4kube-proxy on node-1"), "{hops:?}");
 }
 
 #[wasm_bindgen_test]
-async fn panes_are_labelled_for_assistive_technology() {
+async fn broken_yaml_shows_its_line_and_keeps_the_last_cluster() {
     let root = mount().await;
-    let sections = root.query_selector_all("section.pane").expect("a valid selector");
-    let labels: Vec<String> = (0..sections.length())
-        .filter_map(|i| sections.item(i))
-        .filter_map(|node| wasm_bindgen::JsCast::dyn_into::<Element>(node).ok())
-        .filter_map(|el| el.get_attribute("aria-label"))
-        .collect();
-    let titles: Vec<String> = PANES.iter().map(|p| p.title.to_owned()).collect();
-    assert_eq!(labels, titles);
+    let bad = "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ports:\n  - port: 70000\n";
+    type_manifests(&root, bad).await;
+    button(&root, "Apply").click();
+    yew::scheduler::flush().await;
+    let issues = texts(&root, ".issues li");
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0].starts_with("Line 6, column"), "{issues:?}");
+    assert!(issues[0].contains("spec.ports[0].port"), "{issues:?}");
+    assert_eq!(texts(&root, ".gutter .ln.bad"), ["6"]);
+    // The last good cluster is still drawn.
+    assert_eq!(texts(&root, "svg .item.pod").len(), 3);
+    assert_eq!(texts(&root, ".stale").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn examples_load_and_selecting_a_service_explains_its_selector() {
+    let root = mount().await;
+    button(&root, "Examples").click();
+    yew::scheduler::flush().await;
+    let items = texts(&root, "[role='menuitem'] .menu-title");
+    assert_eq!(items.len(), kroute::examples::examples().len());
+    button(&root, "StatefulSet: web-0.nginx…").click();
+    yew::scheduler::flush().await;
+    let objects_tab = button(&root, "Objects");
+    objects_tab.click();
+    yew::scheduler::flush().await;
+    button(&root, "nginx").click();
+    yew::scheduler::flush().await;
+    assert_eq!(texts(&root, ".inspected"), ["Service/default/nginx"]);
+    // Term by term: the client pod fails app=nginx, the StatefulSet's pods pass.
+    let rows = texts(&root, ".terms tbody tr");
+    assert_eq!(rows.len(), 4, "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("client") && r.ends_with('✗')),
+        "{rows:?}"
+    );
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.starts_with("web-") && r.ends_with('✓'))
+            .count(),
+        3,
+        "{rows:?}"
+    );
 }

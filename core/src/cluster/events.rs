@@ -54,4 +54,7 @@ pub struct ChangeReport {
     pub warnings: Vec<Warning>,
     /// EndpointSlice churn each Service sync caused (SPEC §3.7).
     pub churn: Vec<crate::cluster::ServiceChurn>,
+    /// References of the applied objects that do not resolve: warnings, as data (see
+    /// `references.rs`); `manifest::locate_references` positions them in the text.
+    pub references: Vec<crate::cluster::DanglingReference>,
 }

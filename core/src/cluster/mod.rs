@@ -11,9 +11,11 @@
 //! `Err`, never a panic.
 
 mod admission;
+mod applied;
 mod config;
 mod derived;
 mod events;
+mod references;
 mod store;
 pub mod time;
 
@@ -24,6 +26,7 @@ mod tests;
 
 pub use config::{ClusterConfig, ConfigError};
 pub use events::{Action, Actor, ChangeReport, Event, Warning};
+pub use references::{DanglingReference, ReferenceProblem};
 pub use store::{Entry, ObjectKey, Origin, Store};
 
 use alloc::collections::{BTreeMap, BTreeSet};
@@ -111,6 +114,8 @@ pub struct Cluster {
     pub(crate) rollouts: BTreeSet<ObjectKey>,
     /// The dataplane's memory between routed requests (affinity, round robin, random stream).
     pub(crate) route_state: crate::dataplane::route::RouteState,
+    /// The user's objects as last applied (see `applied.rs`).
+    pub(crate) applied: applied::Applied,
 }
 
 /// What the controllers still have to look at.
@@ -166,6 +171,7 @@ impl Cluster {
             stateful_sets: BTreeMap::new(),
             rollouts: BTreeSet::new(),
             route_state: crate::dataplane::route::RouteState::new(config.seed),
+            applied: applied::Applied::default(),
             config,
         };
         cluster.bootstrap();
@@ -188,10 +194,13 @@ impl Cluster {
 
     /// Creates or replaces every object of the batch, or nothing (see [`ApplyError`]).
     pub fn apply(&mut self, objects: Vec<Object>) -> Result<ChangeReport, ApplyError> {
+        let written = objects.clone();
         let admitted = admission::admit(self, objects)?;
         let mut report = ChangeReport::default();
         admission::commit(self, admitted, &mut report);
+        let written_keys = self.applied.record(written, &report);
         self.settle(&mut report);
+        report.references = references::dangling(self, &written_keys);
         Ok(report)
     }
 
@@ -217,6 +226,7 @@ impl Cluster {
             }
         }
         let mut report = ChangeReport::default();
+        self.applied.forget(&key);
         self.delete_object(&key, Actor::User, &mut report);
         self.settle(&mut report);
         Ok(report)

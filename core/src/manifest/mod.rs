@@ -21,7 +21,8 @@
 //! serde_yaml_ng for syntax errors and from [`locate`] — a second, structural read of the text —
 //! for everything found on typed objects. The cluster's own errors (validation, admission) are
 //! positioned the same way with [`locate_error`] / [`locate_errors`], so a UI can underline the
-//! line whatever stage refused it.
+//! line whatever stage refused it. Dangling references (an Ingress naming a missing Service) are
+//! warnings of a successful apply; [`locate_references`] positions them the same way.
 //!
 //! ```
 //! use kroute::manifest::parse_manifests;
@@ -44,11 +45,19 @@
 //! );
 //! ```
 //!
-//! Architecture invariant: this module only reads text. It decides nothing about validity
-//! (that is `validation` and the cluster's admission) beyond what the JSON shape decides.
+//! Manifests out: [`Cluster::export_yaml`](crate::cluster::Cluster::export_yaml) (`export.rs`)
+//! writes the user's objects as last applied, in dependency order, without what the cluster
+//! owns, as YAML that kubectl's YAML 1.1 reader and this module read the same way (`emit.rs`);
+//! reading an export back gives the same cluster and the same export.
+//!
+//! Architecture invariant: this module only reads and writes text. It decides nothing about
+//! validity (that is `validation` and the cluster's admission) beyond what the JSON shape decides.
 
 mod convert;
 mod documents;
+mod emit;
+mod export;
+mod load;
 mod locate;
 
 #[cfg(test)]
@@ -56,15 +65,22 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_export;
+#[cfg(test)]
 mod tests_fixtures;
 #[cfg(test)]
 mod tests_locate;
 #[cfg(test)]
 mod tests_malformed;
+#[cfg(test)]
+mod tests_references;
 
 pub use documents::{documents, Document};
+pub use export::{ExportOptions, DERIVED_HEADER, EXPORT_HEADER};
+pub use load::{load_cluster, Loaded, SETTLE_MS};
 pub use locate::locate;
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -72,6 +88,7 @@ use core::fmt;
 
 use serde_json::Value as Json;
 
+use crate::cluster::DanglingReference;
 use crate::error::{FieldError, FieldErrorKind, FieldPath, ObjectError, ObjectRef};
 use crate::model::Object;
 use locate::Outline;
@@ -98,6 +115,9 @@ pub enum IssueKind {
     NotAnObject,
     /// A field is wrong: its shape, a validation rule or admission (the API server's kinds).
     Field(FieldErrorKind),
+    /// A warning, not an error: the field names an object the cluster does not have (see
+    /// [`locate_references`]).
+    DanglingReference,
 }
 
 /// One problem, positioned.
@@ -190,7 +210,7 @@ pub fn locate_error(objects: &[ManifestObject], text: &str, err: &ObjectError) -
     let docs = documents(text);
     let mut issues = field_issues(objects, &docs, err).into_iter();
     let Some(mut first) = issues.next() else {
-        let (doc, line, column) = object_position(objects, err);
+        let (doc, line, column) = object_position(find_object(objects, &err.object, err.index));
         return ManifestIssue {
             doc,
             line,
@@ -224,25 +244,71 @@ pub fn locate_errors(objects: &[ManifestObject], text: &str, errors: &[ObjectErr
     }
 }
 
-/// The manifest object an error is about: the one at `err.index` if it is that object,
+/// Positions the dangling references an apply reported (`ChangeReport::references`) in the
+/// text the objects were parsed from, the way [`locate_errors`] positions errors: one issue per
+/// reference, at the referring field, of kind [`IssueKind::DanglingReference`]. They are
+/// warnings: the apply succeeded.
+pub fn locate_references(
+    objects: &[ManifestObject],
+    text: &str,
+    references: &[DanglingReference],
+) -> Vec<ManifestIssue> {
+    let docs = documents(text);
+    let mut by_ref: BTreeMap<ObjectRef, &ManifestObject> = BTreeMap::new();
+    for o in objects {
+        by_ref.entry(o.object.object_ref()).or_insert(o);
+    }
+    // One outline per document, however many references it holds (a List of many objects).
+    let mut outlines: BTreeMap<usize, Outline> = BTreeMap::new();
+    references
+        .iter()
+        .map(|r| {
+            let found = by_ref.get(&r.object).copied();
+            let (doc, line, column) = object_position(found);
+            let at = found.and_then(|o| {
+                let d = docs.iter().find(|d| d.index == o.doc)?;
+                let outline = outlines
+                    .entry(o.doc)
+                    .or_insert_with(|| Outline::parse(d.text, d.line, d.column));
+                let base = o.item.map(|i| item_path(outline, i)).unwrap_or_default();
+                outline.find_under(&base, r.path.as_str())
+            });
+            let (line, column) = at.unwrap_or((line, column));
+            ManifestIssue {
+                doc,
+                line,
+                column,
+                object: Some(r.object.clone()),
+                path: Some(r.path.clone()),
+                kind: IssueKind::DanglingReference,
+                message: r.problem.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The manifest object an error or warning is about: the one at `index` if it is that object,
 /// otherwise the first with the same identity.
-fn find_object<'m>(objects: &'m [ManifestObject], err: &ObjectError) -> Option<&'m ManifestObject> {
-    let by_index = err.index.and_then(|i| objects.get(i));
+fn find_object<'m>(
+    objects: &'m [ManifestObject],
+    object: &ObjectRef,
+    index: Option<usize>,
+) -> Option<&'m ManifestObject> {
+    let by_index = index.and_then(|i| objects.get(i));
     by_index
-        .filter(|o| o.object.object_ref() == err.object)
-        .or_else(|| objects.iter().find(|o| o.object.object_ref() == err.object))
+        .filter(|o| o.object.object_ref() == *object)
+        .or_else(|| objects.iter().find(|o| o.object.object_ref() == *object))
         .or(by_index)
 }
 
-/// (doc, line, column) of the object an error is about; the start of the stream when the
-/// error names no object of `objects`.
-fn object_position(objects: &[ManifestObject], err: &ObjectError) -> (usize, usize, usize) {
-    find_object(objects, err).map_or((0, 1, 1), |o| (o.doc, o.line, o.column))
+/// (doc, line, column) of a manifest object; the start of the stream when there is none.
+fn object_position(found: Option<&ManifestObject>) -> (usize, usize, usize) {
+    found.map_or((0, 1, 1), |o| (o.doc, o.line, o.column))
 }
 
 fn field_issues(objects: &[ManifestObject], docs: &[Document<'_>], err: &ObjectError) -> Vec<ManifestIssue> {
-    let (doc, line, column) = object_position(objects, err);
-    let found = find_object(objects, err);
+    let found = find_object(objects, &err.object, err.index);
+    let (doc, line, column) = object_position(found);
     let outline = found
         .and_then(|o| docs.iter().find(|d| d.index == o.doc))
         .map(|d| Outline::parse(d.text, d.line, d.column));

@@ -10,13 +10,13 @@ use crate::model::Kind;
 
 const DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/fixtures/manifests/");
 
-fn read(file: &str) -> String {
+pub(super) fn read(file: &str) -> String {
     std::fs::read_to_string(format!("{DIR}{file}")).unwrap_or_else(|e| panic!("{DIR}{file}: {e}"))
 }
 
 /// What the cluster holds after applying a fixture and advancing the clock 10 s.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Counts {
+pub(super) struct Counts {
     services: usize,
     pods: usize,
     slices: usize,
@@ -25,8 +25,8 @@ struct Counts {
 /// A refusal: (doc, line, column, object, path, start of the message).
 type Refusal = (usize, usize, usize, &'static str, &'static str, &'static str);
 
-struct Fixture {
-    file: &'static str,
+pub(super) struct Fixture {
+    pub(super) file: &'static str,
     documents: usize,
     objects: usize,
     services: usize,
@@ -35,10 +35,10 @@ struct Fixture {
     ingresses: usize,
     ingress_rules: usize,
     ingress_paths: usize,
-    applied: Result<Counts, &'static [Refusal]>,
+    pub(super) applied: Result<Counts, &'static [Refusal]>,
 }
 
-const FIXTURES: &[Fixture] = &[
+pub(super) const FIXTURES: &[Fixture] = &[
     Fixture {
         file: "GoogleCloudPlatform-gke-networking-recipes__ingress-custom-default-backend.yaml",
         documents: 5,

@@ -1,6 +1,10 @@
-//! Malformed manifests: each case is the text and every issue expected from it, exactly — the
-//! document (0-based), line, column, field path, kind and message. Two tables: what the parser
-//! itself refuses, and what the cluster refuses, positioned with `locate_error(s)`.
+//! Malformed manifests, the catalogue: each case is the text and every issue expected from it,
+//! exactly — the document (0-based), line, column, object, field path, kind and message. Two
+//! tables: what the parser itself refuses (bad YAML, values JSON cannot carry, documents that
+//! are not objects, wrong types), and what the cluster refuses, positioned with
+//! `locate_error(s)` (missing required fields, invalid names, labels, ports and paths,
+//! allocations, duplicates). Dangling references are warnings, not errors: their table is in
+//! `tests_references.rs`.
 
 use super::*;
 use crate::cluster::{ApplyError, Cluster, ClusterConfig};
@@ -17,45 +21,53 @@ macro_rules! svc {
     };
 }
 
-/// (doc, line, column, path, kind, message).
-type Issue = (usize, usize, usize, Option<&'static str>, IssueKind, &'static str);
+/// (doc, line, column, object, path, kind, message).
+type Issue = (
+    usize,
+    usize,
+    usize,
+    Option<&'static str>,
+    Option<&'static str>,
+    IssueKind,
+    &'static str,
+);
 
 const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     // --- YAML syntax: serde_yaml_ng's own position, moved to the stream's lines.
     (
         "a key indented less than its siblings",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n namespace: b\n",
-        &[(0, 5, 2, None, Syntax, "did not find expected key, while parsing a block mapping")],
+        &[(0, 5, 2, None, None, Syntax, "did not find expected key, while parsing a block mapping")],
     ),
     (
         "an unclosed flow sequence",
         svc!("  ports: [80, 81\n"),
-        &[(0, 7, 1, None, Syntax, "did not find expected ',' or ']', while parsing a flow sequence at line 6 column 10")],
+        &[(0, 7, 1, None, None, Syntax, "did not find expected ',' or ']', while parsing a flow sequence at line 6 column 10")],
     ),
     (
         "an unclosed quote",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: 'web\n",
-        &[(0, 5, 1, None, Syntax, "found unexpected end of stream, while scanning a quoted scalar at line 4 column 9")],
+        &[(0, 5, 1, None, None, Syntax, "found unexpected end of stream, while scanning a quoted scalar at line 4 column 9")],
     ),
     (
         "a tab as indentation",
         "apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n",
-        &[(0, 4, 1, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
+        &[(0, 4, 1, None, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
     ),
     (
         "two mappings on one line",
         "apiVersion: v1\nkind: Service\nmetadata: name: web\n",
-        &[(0, 3, 15, None, Syntax, "mapping values are not allowed in this context")],
+        &[(0, 3, 15, None, None, Syntax, "mapping values are not allowed in this context")],
     ),
     (
         "a duplicate key in the second document (at the repeat, not the mapping)",
         concat!(svc!("  type: ClusterIP\n"), "---\n", svc!("  type: ClusterIP\n  ports: []\n  type: NodePort\n")),
-        &[(1, 15, 3, Some("spec.type"), Syntax, "duplicate entry with key \"type\"")],
+        &[(1, 15, 3, None, Some("spec.type"), Syntax, "duplicate entry with key \"type\"")],
     ),
     (
         "an alias to an anchor that does not exist",
         svc!("  selector: *labels\n"),
-        &[(0, 6, 13, None, Syntax, "unknown anchor")],
+        &[(0, 6, 13, None, None, Syntax, "unknown anchor")],
     ),
     (
         "a line indented less than the document's first",
@@ -65,6 +77,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             3,
             2,
             None,
+            None,
             Syntax,
             "unexpected content after the end of the document (check its indentation, or separate documents with ---)",
         )],
@@ -72,43 +85,43 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a syntax error in the third document",
         concat!(svc!(""), "---\n", svc!(""), "---\n", svc!("  ports:\n  - port: 80\n   name: http\n")),
-        &[(2, 20, 4, None, Syntax, "did not find expected key, while parsing a block mapping at line 18 column 3")],
+        &[(2, 20, 4, None, None, Syntax, "did not find expected key, while parsing a block mapping at line 18 column 3")],
     ),
     (
         "an error in a document that starts on its --- line",
         "--- {apiVersion: v1, kind: Service\n",
-        &[(0, 2, 1, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping at line 1 column 5")],
+        &[(0, 2, 1, None, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping at line 1 column 5")],
     ),
     (
         "a merge key with a scalar",
         svc!("  selector:\n    <<: 5\n"),
-        &[(0, 7, 5, None, Syntax, "expected a mapping or list of mappings for merging, but found scalar")],
+        &[(0, 7, 5, None, None, Syntax, "expected a mapping or list of mappings for merging, but found scalar")],
     ),
     (
         "JSON with a missing comma",
         "{\"apiVersion\": \"v1\" \"kind\": \"Service\"}",
-        &[(0, 1, 21, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping")],
+        &[(0, 1, 21, None, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping")],
     ),
     (
         "an invalid block scalar indicator",
         "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |x\n    y\n",
-        &[(0, 4, 7, None, Syntax, "did not find expected comment or line break, while scanning a block scalar at line 4 column 6")],
+        &[(0, 4, 7, None, None, Syntax, "did not find expected comment or line break, while scanning a block scalar at line 4 column 6")],
     ),
     (
         "a character that cannot start a document",
         "@web\n",
-        &[(0, 1, 1, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
+        &[(0, 1, 1, None, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
     ),
     (
         "an anchor that contains itself",
         "a: &a [*a]\n",
-        &[(0, 1, 4, None, Syntax, "recursion limit exceeded")],
+        &[(0, 1, 4, None, None, Syntax, "recursion limit exceeded")],
     ),
     // --- Values JSON cannot carry (the API server never sees them).
     (
         "an infinite port",
         svc!("  ports:\n  - port: .inf\n"),
-        &[(0, 7, 5, Some("spec.ports[0].port"), Field(Invalid), "Invalid value: .inf is not a number JSON can carry")],
+        &[(0, 7, 5, None, Some("spec.ports[0].port"), Field(Invalid), "Invalid value: .inf is not a number JSON can carry")],
     ),
     (
         "an integer beyond 64 bits",
@@ -117,6 +130,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             7,
             5,
+            None,
             Some("spec.ports[0].port"),
             Field(Invalid),
             "Invalid value: 123456789012345678901234567890: integer out of range",
@@ -125,7 +139,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a null mapping key",
         svc!("  selector:\n    ~: web\n"),
-        &[(0, 6, 3, Some("spec.selector"), Field(Invalid), "Invalid value: a mapping key may not be null")],
+        &[(0, 6, 3, None, Some("spec.selector"), Field(Invalid), "Invalid value: a mapping key may not be null")],
     ),
     (
         "a sequence as a mapping key",
@@ -134,6 +148,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             6,
             3,
+            None,
             Some("spec.selector"),
             Field(Invalid),
             "Invalid value: a mapping key must be a string, not a list or a mapping",
@@ -143,25 +158,25 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a document that is a string",
         "---\nhello\n",
-        &[(0, 2, 1, None, NotAnObject, "a document must be an object (a mapping with apiVersion and kind), not a string")],
+        &[(0, 2, 1, None, None, NotAnObject, "a document must be an object (a mapping with apiVersion and kind), not a string")],
     ),
     (
         "a second document that is a number",
         "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\n42\n",
-        &[(1, 5, 1, None, NotAnObject, "a document must be an object (a mapping with apiVersion and kind), not a number")],
+        &[(1, 5, 1, None, None, NotAnObject, "a document must be an object (a mapping with apiVersion and kind), not a number")],
     ),
     (
         "a sequence of strings",
         "- a\n- b\n",
         &[
-            (0, 1, 3, None, NotAnObject, "item 0 must be an object (a mapping with apiVersion and kind), not a string"),
-            (0, 2, 3, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a string"),
+            (0, 1, 3, None, None, NotAnObject, "item 0 must be an object (a mapping with apiVersion and kind), not a string"),
+            (0, 2, 3, None, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a string"),
         ],
     ),
     (
         "a List with a string item",
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- just a string\n",
-        &[(0, 7, 3, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a string")],
+        &[(0, 7, 3, None, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a string")],
     ),
     (
         "a List whose items are a mapping",
@@ -170,6 +185,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             3,
             1,
+            None,
             Some("items"),
             Field(Invalid),
             "Invalid value: a List's items must be a sequence of objects, not a mapping",
@@ -182,6 +198,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             3,
             1,
+            None,
             Some("items"),
             Field(Invalid),
             "Invalid value: a List's items must be a sequence of objects, not a number",
@@ -190,23 +207,23 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a JSON array with a number",
         "[{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"a\"}},\n 7]",
-        &[(0, 2, 2, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a number")],
+        &[(0, 2, 2, None, None, NotAnObject, "item 1 must be an object (a mapping with apiVersion and kind), not a number")],
     ),
     // --- kind and apiVersion.
     (
         "no kind",
         "apiVersion: v1\nmetadata:\n  name: web\n",
-        &[(0, 1, 1, Some("kind"), Field(Required), "Required value: every object needs a kind")],
+        &[(0, 1, 1, None, Some("kind"), Field(Required), "Required value: every object needs a kind")],
     ),
     (
         "no apiVersion",
         "kind: Service\nmetadata:\n  name: web\n",
-        &[(0, 1, 1, Some("apiVersion"), Field(Required), "Required value: every object needs an apiVersion")],
+        &[(0, 1, 1, Some("Service/default/web"), Some("apiVersion"), Field(Required), "Required value: every object needs an apiVersion")],
     ),
     (
         "a kind that is a number",
         "apiVersion: v1\nkind: 5\n",
-        &[(0, 2, 1, Some("kind"), Field(Invalid), "Invalid value: \"5\": kind must be a string")],
+        &[(0, 2, 1, None, Some("kind"), Field(Invalid), "Invalid value: \"5\": kind must be a string")],
     ),
     (
         "an apiVersion the kind is not served at",
@@ -215,6 +232,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             1,
             1,
+            Some("Service/default/web"),
             Some("apiVersion"),
             Field(NotSupported),
             "Unsupported value: \"apps/v1\": supported values: \"v1\"",
@@ -223,7 +241,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a List item without a kind (at the item)",
         "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Namespace\n  metadata: {name: a}\n- apiVersion: v1\n  metadata:\n    name: b\n",
-        &[(0, 7, 3, Some("kind"), Field(Required), "Required value: every object needs a kind")],
+        &[(0, 7, 3, None, Some("kind"), Field(Required), "Required value: every object needs a kind")],
     ),
     // --- Wrong types, at the field.
     (
@@ -233,6 +251,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             8,
             5,
+            Some("Service/default/web"),
             Some("spec.ports[1].port"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"8080\", expected i64",
@@ -241,7 +260,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a quoted number for replicas",
         "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: \"3\"\n",
-        &[(0, 6, 3, Some("spec.replicas"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"3\", expected i64")],
+        &[(0, 6, 3, Some("Deployment/default/web"), Some("spec.replicas"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"3\", expected i64")],
     ),
     (
         "a number as a label value",
@@ -250,6 +269,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             7,
             5,
+            Some("Service/default/web"),
             Some("metadata.labels.version"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: floating point `1.0`, expected a string",
@@ -262,6 +282,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             7,
             5,
+            Some("Service/default/web"),
             Some("metadata.labels[app.kubernetes.io/version]"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: integer `2`, expected a string",
@@ -270,7 +291,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "ports as a mapping",
         svc!("  ports:\n    port: 80\n"),
-        &[(0, 6, 3, Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: map, expected a sequence")],
+        &[(0, 6, 3, Some("Service/default/web"), Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: map, expected a sequence")],
     ),
     (
         "a port that is a bare number in a flow sequence",
@@ -279,6 +300,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             6,
             11,
+            Some("Service/default/web"),
             Some("spec.ports[0]"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: integer `80`, expected struct ServicePort",
@@ -291,6 +313,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             12,
             11,
+            Some("Deployment/default/web"),
             Some("spec.template.spec.containers[0].ports[0].containerPort"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"http\", expected i64",
@@ -299,7 +322,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a selector written as a list",
         svc!("  selector:\n  - app: web\n"),
-        &[(0, 6, 3, Some("spec.selector"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a map")],
+        &[(0, 6, 3, Some("Service/default/web"), Some("spec.selector"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a map")],
     ),
     (
         "a wrong type in KYAML over many lines",
@@ -308,6 +331,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             9,
             7,
+            Some("Service/default/web"),
             Some("spec.ports[1].port"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"https\", expected i64",
@@ -320,6 +344,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             5,
             49,
+            Some("Service/default/web"),
             Some("spec.ports[1].nodePort"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"x\", expected i64",
@@ -332,6 +357,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             7,
             5,
+            Some("Service/default/web"),
             Some("spec.ports[0].port"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"web\", expected i64",
@@ -344,6 +370,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             9,
             5,
+            Some("Service/default/web"),
             Some("spec.ports[1].name"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: sequence, expected a string",
@@ -356,6 +383,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             11,
             7,
+            Some("Service/default/web"),
             Some("spec.ports[0].targetPort"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: boolean `true`, expected an integer or a string",
@@ -368,6 +396,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             8,
             5,
+            Some("Service/default/web"),
             Some("spec.ports[0].targetPort"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: floating point `80.5`, expected an integer or a string",
@@ -380,6 +409,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             3,
             1,
+            Some("Service/default/"),
             Some("metadata"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: string \"web\", expected struct ObjectMeta",
@@ -388,25 +418,25 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
     (
         "a name that is a list",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: [web]\n",
-        &[(0, 4, 3, Some("metadata.name"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a string")],
+        &[(0, 4, 3, Some("Service/default/"), Some("metadata.name"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a string")],
     ),
     (
         "one error in each of two documents (both reported)",
         concat!(svc!("  ports: 80\n"), "---\n# second\n", svc!("  type: [NodePort]\n")),
         &[
-            (0, 6, 3, Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: integer `80`, expected a sequence"),
-            (1, 14, 3, Some("spec.type"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a string"),
+            (0, 6, 3, Some("Service/default/web"), Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: integer `80`, expected a sequence"),
+            (1, 14, 3, Some("Service/default/web"), Some("spec.type"), Field(Invalid), "Invalid value: wrong type: invalid type: sequence, expected a string"),
         ],
     ),
     (
         "a wrong type with CRLF line ends",
         "apiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: web\r\nspec:\r\n  ports:\r\n  - port: x\r\n",
-        &[(0, 7, 5, Some("spec.ports[0].port"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"x\", expected i64")],
+        &[(0, 7, 5, Some("Service/default/web"), Some("spec.ports[0].port"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"x\", expected i64")],
     ),
     (
         "a wrong type after a byte-order mark",
         "\u{feff}apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: x\n",
-        &[(0, 6, 3, Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"x\", expected a sequence")],
+        &[(0, 6, 3, Some("Service/default/web"), Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: string \"x\", expected a sequence")],
     ),
     (
         "columns count characters, not bytes",
@@ -415,6 +445,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             0,
             5,
             38,
+            Some("Service/default/web"),
             Some("metadata.annotations.n"),
             Field(Invalid),
             "Invalid value: wrong type: invalid type: integer `1`, expected a string",
@@ -424,29 +455,42 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
         "a syntax error and a wrong type in different documents",
         concat!(svc!("  ports: [\n"), "---\n", svc!("  ports: {}\n")),
         &[
-            (0, 7, 1, None, Syntax, "did not find expected node content, while parsing a flow node"),
-            (1, 13, 3, Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: map, expected a sequence"),
+            (0, 7, 1, None, None, Syntax, "did not find expected node content, while parsing a flow node"),
+            (1, 13, 3, Some("Service/default/web"), Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: map, expected a sequence"),
         ],
     ),
 ];
 
-fn actual(issue: &ManifestIssue) -> (usize, usize, usize, Option<String>, IssueKind, String) {
+/// An issue as compared: (doc, line, column, object, path, kind, message).
+type Compared = (
+    usize,
+    usize,
+    usize,
+    Option<String>,
+    Option<String>,
+    IssueKind,
+    String,
+);
+
+fn actual(issue: &ManifestIssue) -> Compared {
     (
         issue.doc,
         issue.line,
         issue.column,
+        issue.object.as_ref().map(ToString::to_string),
         issue.path.as_ref().map(|p| p.as_str().to_string()),
         issue.kind,
         issue.message.clone(),
     )
 }
 
-fn expected(issue: &Issue) -> (usize, usize, usize, Option<String>, IssueKind, String) {
-    let (doc, line, column, path, kind, message) = *issue;
+fn expected(issue: &Issue) -> Compared {
+    let (doc, line, column, object, path, kind, message) = *issue;
     (
         doc,
         line,
         column,
+        object.map(ToString::to_string),
         path.map(ToString::to_string),
         kind,
         message.to_string(),
@@ -631,6 +675,159 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
             "Invalid value: \"70000\": must be between 1 and 65535, inclusive",
         )],
     ),
+    // --- Missing required fields.
+    (
+        "a Service without ports",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector: {app: web}\n",
+        &[
+            (0, 5, 1, "Service/default/web", "spec.ports", Field(Required), "Required value"),
+        ],
+    ),
+    (
+        "a Deployment without a selector",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c}]}\n",
+        &[
+            (0, 5, 1, "Deployment/default/web", "spec.selector", Field(Required), "Required value"),
+        ],
+    ),
+    (
+        "a container without a name",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - image: nginx\n",
+        &[
+            (0, 7, 5, "Pod/default/p", "spec.containers[0].name", Field(Required), "Required value"),
+        ],
+    ),
+    (
+        "an IngressClass without a controller",
+        "apiVersion: networking.k8s.io/v1\nkind: IngressClass\nmetadata:\n  name: nginx\nspec: {}\n",
+        &[
+            (0, 5, 1, "IngressClass/nginx", "spec.controller", Field(Required), "Required value"),
+        ],
+    ),
+    // --- Invalid names and labels.
+    (
+        "a Namespace name with upper case",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: Shop\n",
+        &[
+            (0, 4, 3, "Namespace/Shop", "metadata.name", Field(Invalid), "Invalid value: \"Shop\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
+        ],
+    ),
+    (
+        "a Service name over 63 characters",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: a-very-long-service-name-that-goes-on-and-on-past-the-dns-label-limit\nspec:\n  ports: [{port: 80}]\n",
+        &[
+            (0, 4, 3, "Service/default/a-very-long-service-name-that-goes-on-and-on-past-the-dns-label-limit", "metadata.name", Field(Invalid), "Invalid value: \"a-very-long-service-name-that-goes-on-and-on-past-the-dns-label-limit\": must be no more than 63 characters"),
+        ],
+    ),
+    (
+        "a label key that starts with a dash",
+        svc!("  ports: [{port: 80}]\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    -app: web\nspec:\n  containers: [{name: c}]\n"),
+        &[
+            (1, 12, 3, "Pod/default/p", "metadata.labels", Field(Invalid), "Invalid value: \"-app\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+        ],
+    ),
+    (
+        "a label value over 63 characters",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels:\n    app: a123456789b123456789c123456789d123456789e123456789f123456789g1234\nspec:\n  containers: [{name: c}]\n",
+        &[
+            (0, 6, 5, "Pod/default/p", "metadata.labels[app]", Field(Invalid), "Invalid value: \"a123456789b123456789c123456789d123456789e123456789f123456789g1234\": must be no more than 63 characters"),
+        ],
+    ),
+    (
+        "a selector value with a space",
+        svc!("  selector:\n    app: my web\n  ports: [{port: 80}]\n"),
+        &[
+            (0, 7, 5, "Service/default/web", "spec.selector[app]", Field(Invalid), "Invalid value: \"my web\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"),
+        ],
+    ),
+    // --- Invalid ports.
+    (
+        "a port name with an underscore",
+        svc!("  ports:\n  - name: http_alt\n    port: 8080\n"),
+        &[
+            (0, 7, 5, "Service/default/web", "spec.ports[0].name", Field(Invalid), "Invalid value: \"http_alt\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')"),
+        ],
+    ),
+    (
+        "a protocol that is not TCP, UDP or SCTP",
+        svc!("  ports:\n  - port: 80\n    protocol: HTTP\n"),
+        &[
+            (0, 8, 5, "Service/default/web", "spec.ports[0].protocol", Field(NotSupported), "Unsupported value: \"HTTP\": supported values: \"TCP\", \"UDP\", \"SCTP\""),
+        ],
+    ),
+    (
+        "a nodePort outside the NodePort range",
+        svc!("  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 20000\n"),
+        &[
+            (0, 9, 5, "Service/default/web", "spec.ports[0].nodePort", Field(Invalid), "Invalid value: \"20000\": provided port is not in the valid range. The range of valid ports is 30000-32767"),
+        ],
+    ),
+    (
+        "a containerPort of 0",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: 0\n",
+        &[
+            (0, 9, 7, "Pod/default/p", "spec.containers[0].ports[0].containerPort", Field(Invalid), "Invalid value: \"0\": must be between 1 and 65535, inclusive"),
+        ],
+    ),
+    // --- Allocations (admission).
+    (
+        "a clusterIP outside the Service range",
+        svc!("  clusterIP: 192.168.1.10\n  ports: [{port: 80}]\n"),
+        &[
+            (0, 6, 3, "Service/default/web", "spec.clusterIP", Field(Invalid), "Invalid value: \"192.168.1.10\": failed to allocate IP 192.168.1.10: the provided IP (192.168.1.10) is not in the valid range. The range of valid IPs is 10.96.0.0/12"),
+        ],
+    ),
+    (
+        "two Services asking for the same clusterIP (the second is refused)",
+        concat!(svc!("  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n"), "---\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  clusterIP: 10.96.0.50\n  ports: [{port: 80}]\n"),
+        &[
+            (1, 14, 3, "Service/default/api", "spec.clusterIP", Field(Invalid), "Invalid value: \"10.96.0.50\": failed to allocate IP 10.96.0.50: provided IP is already allocated"),
+        ],
+    ),
+    // --- Invalid paths.
+    (
+        "an Ingress Prefix path that is not absolute",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: api\n        pathType: Prefix\n        backend: {service: {name: web, port: {number: 80}}}\n",
+        &[
+            (0, 9, 9, "Ingress/default/web", "spec.rules[0].http.paths[0].path", Field(Invalid), "Invalid value: \"api\": must be an absolute path"),
+        ],
+    ),
+    (
+        "an Ingress pathType that does not exist",
+        "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec:\n  rules:\n  - http:\n      paths:\n      - path: /api\n        pathType: Regex\n        backend: {service: {name: web, port: {number: 80}}}\n",
+        &[
+            (0, 10, 9, "Ingress/default/web", "spec.rules[0].http.paths[0].pathType", Field(NotSupported), "Unsupported value: \"Regex\": supported values: \"Exact\", \"Prefix\", \"ImplementationSpecific\""),
+        ],
+    ),
+    (
+        "an HTTPRoute path match that is not absolute",
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  parentRefs: [{name: gw}]\n  rules:\n  - matches:\n    - path: {type: PathPrefix, value: api}\n",
+        &[
+            (0, 9, 32, "HTTPRoute/default/r", "spec.rules[0].matches[0].path.value", Field(Invalid), "Invalid value: \"api\": value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']"),
+        ],
+    ),
+    // --- Duplicates.
+    (
+        "the same Deployment twice in a List",
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web}\n  spec:\n    selector: {matchLabels: {app: web}}\n    template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: web}\n  spec:\n    selector: {matchLabels: {app: web}}\n    template: {metadata: {labels: {app: web}}, spec: {containers: [{name: c}]}}\n",
+        &[
+            (0, 12, 14, "Deployment/default/web", "metadata.name", Field(Duplicate), "Duplicate value: \"web\": the same object appears twice in one apply; each object may appear once"),
+        ],
+    ),
+    (
+        "two containers of one name",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n  - name: c\n",
+        &[
+            (0, 8, 5, "Pod/default/p", "spec.containers[1].name", Field(Duplicate), "Duplicate value: \"c\""),
+        ],
+    ),
+    (
+        "a Gateway with two listeners of one name",
+        "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: gw\nspec:\n  gatewayClassName: gc\n  listeners:\n  - {name: http, port: 80, protocol: HTTP}\n  - {name: http, port: 8080, protocol: HTTP}\n",
+        &[
+            (0, 9, 6, "Gateway/default/gw", "spec.listeners[1].name", Field(Duplicate), "Duplicate value: \"http\""),
+        ],
+    ),
 ];
 
 fn refused(text: &str) -> (Vec<ManifestObject>, Vec<ObjectError>) {
@@ -650,9 +847,16 @@ fn cluster_errors_are_positioned_in_the_text() {
             .errors
             .iter()
             .map(|i| {
-                let object = i.object.as_ref().map(ToString::to_string).unwrap_or_default();
-                let (doc, line, column, path, kind, message) = actual(i);
-                (doc, line, column, object, path.unwrap_or_default(), kind, message)
+                let (doc, line, column, object, path, kind, message) = actual(i);
+                (
+                    doc,
+                    line,
+                    column,
+                    object.unwrap_or_default(),
+                    path.unwrap_or_default(),
+                    kind,
+                    message,
+                )
             })
             .collect();
         let want: Vec<_> = placed
@@ -701,4 +905,11 @@ fn locate_error_puts_one_object_error_at_its_first_field() {
             issue.message
         )
     );
+}
+
+/// The issue asks for at least 60 malformed inputs, each with its exact error.
+#[test]
+fn the_catalogue_has_at_least_sixty_cases() {
+    assert!(PARSE_CASES.len() + APPLY_CASES.len() >= 60);
+    assert!(APPLY_CASES.len() >= 30);
 }

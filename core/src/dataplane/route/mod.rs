@@ -44,7 +44,7 @@ mod tests_props;
 
 pub use choose::RouteState;
 pub use gamma::{is_service_parent, MESH_LISTENER};
-pub use proxy::DEFAULT_AFFINITY_TIMEOUT_SECONDS;
+pub use proxy::{port_used, DEFAULT_AFFINITY_TIMEOUT_SECONDS};
 pub use request::{ForwardTarget, PortForward, Request, RequestError, Source, Url, DEFAULT_CLIENT_IP};
 pub use table::Dataplane;
 pub use trace::*;

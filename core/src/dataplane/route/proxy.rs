@@ -60,7 +60,8 @@ pub(crate) fn pod_ref(pod: &Pod) -> ObjectRef {
     object_ref("Pod", Some(ns_of(&pod.metadata)), &pod.metadata.name)
 }
 
-pub(crate) fn port_used(port: &ServicePort) -> ServicePortUsed {
+/// A Service port as a trace shows it (targetPort as written: a number or a name).
+pub fn port_used(port: &ServicePort) -> ServicePortUsed {
     ServicePortUsed {
         name: port.name.clone().unwrap_or_default(),
         port: u16::try_from(port.port).unwrap_or(0),

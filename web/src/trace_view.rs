@@ -1,0 +1,362 @@
+//! The Trace panel: the verdict, then each hop as a step of a timeline with what the core said
+//! about it — what matched, the candidates that lost and why, the rewrites, the probability.
+//! Every fact shown is a field of the core's `Trace`; the full data of each hop is one click
+//! away, rendered as it is.
+
+use kroute::dataplane::route::{Fate, Hop, HttpWhy, Step, Trace, Verdict};
+use serde_json::Value;
+use yew::prelude::*;
+
+use crate::state::SendResult;
+
+#[derive(Properties, PartialEq)]
+pub struct TraceProps {
+    pub result: Option<SendResult>,
+}
+
+fn reason_kind(v: &impl serde::Serialize) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| {
+            v.get("why")
+                .and_then(|w| w.get("kind"))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        })
+        .unwrap_or_default()
+}
+
+/// The verdict in one line.
+pub fn verdict_text(v: &Verdict) -> String {
+    match v {
+        Verdict::Delivered {
+            pod,
+            ip,
+            port,
+            source_ip,
+        } => {
+            format!("Delivered to {pod} at {ip}:{port} (the pod sees the client as {source_ip})")
+        }
+        Verdict::Http { status, by, why } => {
+            let why = match why {
+                HttpWhy::HttpsRedirect { location } => format!("redirect to {location}"),
+                other => serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
+                    .unwrap_or_default(),
+            };
+            format!("HTTP {status} from {by}: {why}")
+        }
+        Verdict::Rejected { .. } => format!("Connection refused: {}", reason_kind(v)),
+        Verdict::Dropped { .. } => format!("Dropped (the client times out): {}", reason_kind(v)),
+        Verdict::NoRoute { .. } => format!("No route: {}", reason_kind(v)),
+        Verdict::DnsFailure { name } => format!("DNS: {name} does not resolve (NXDOMAIN)"),
+        Verdict::LeftCluster { host } => format!("Left the cluster for {host}"),
+    }
+}
+
+fn verdict_class(v: &Verdict) -> &'static str {
+    match v {
+        Verdict::Delivered { .. } | Verdict::LeftCluster { .. } => "ok",
+        Verdict::Http { status, .. } if *status < 400 => "ok",
+        _ => "fail",
+    }
+}
+
+/// A hop's title.
+pub fn hop_title(h: &Hop) -> String {
+    let object = h.object.as_ref().map(|o| format!(" {o}")).unwrap_or_default();
+    let what = match &h.step {
+        Step::Client { ip, .. } => format!("Client {ip}"),
+        Step::Dns { answer, .. } => format!("DNS {}", answer.query),
+        Step::LoadBalancer(lb) => format!("Load balancer {}:{}", lb.ip, lb.port),
+        Step::Node { name, ip, .. } => format!("Node {name} ({ip})"),
+        Step::KubeProxy(k) => format!("kube-proxy on {} ({:?})", k.node, k.mode),
+        Step::Ingress { .. } => "Ingress controller".into(),
+        Step::Gateway { .. } => "Gateway".into(),
+        Step::Sidecar(s) => format!("Sidecar ({:?}, {:?})", s.mesh, s.direction),
+        Step::Mtls { .. } => "mTLS".into(),
+        Step::Service(s) => format!("Service ({}) port {}", s.type_, s.port.port),
+        Step::Endpoint(e) => format!("Endpoint {}", e.address),
+        Step::Pod(p) => format!("Pod {}:{}", p.ip, p.port),
+        Step::PortForward(pf) => format!("kubectl port-forward {}:{}", pf.local_port, pf.remote_port),
+        Step::Egress { host } => format!("Out of the cluster: {host}"),
+    };
+    format!("{what}{object}")
+}
+
+/// The reasons worth reading at a glance, one line each.
+pub fn hop_lines(h: &Hop) -> Vec<String> {
+    let mut out = Vec::new();
+    match &h.step {
+        Step::Dns { answer, picked } => {
+            for a in &answer.attempts {
+                let v = serde_json::to_value(a).unwrap_or(Value::Null);
+                let fqdn = v.get("fqdn").and_then(Value::as_str).unwrap_or_default();
+                let outcome = v.get("outcome").and_then(Value::as_str).unwrap_or_default();
+                let why = v
+                    .get("why")
+                    .and_then(|w| w.get("reason"))
+                    .and_then(Value::as_str)
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default();
+                out.push(format!("tried {fqdn}: {outcome}{why}"));
+            }
+            let ips = answer.addresses();
+            if !ips.is_empty() {
+                out.push(format!("answer: {}", ips.join(", ")));
+            }
+            if let Some(p) = picked {
+                out.push(format!("the client picked {} of {} addresses", p.ip, p.among));
+            }
+        }
+        Step::LoadBalancer(lb) => {
+            for n in &lb.nodes {
+                let hc = n
+                    .health_check
+                    .map(|c| {
+                        format!(
+                            " — health check :{} → {} ({} local)",
+                            c.node_port, c.status, c.local_endpoints
+                        )
+                    })
+                    .unwrap_or_default();
+                out.push(format!(
+                    "{} {}{hc}",
+                    n.node,
+                    if n.healthy { "healthy" } else { "unhealthy" }
+                ));
+            }
+            out.push(format!(
+                "sent to {}{}",
+                lb.chosen,
+                if lb.fail_open { " (fail open)" } else { "" }
+            ));
+        }
+        Step::KubeProxy(k) => {
+            out.push(format!(
+                "{} {}{}",
+                k.policy.field,
+                if k.policy.local { "Local" } else { "Cluster" },
+                if k.policy.short_circuited {
+                    " (ignored: traffic from inside uses the Cluster set)"
+                } else {
+                    ""
+                }
+            ));
+            for e in &k.endpoints {
+                let fate = match &e.fate {
+                    Fate::Chosen => "chosen".to_owned(),
+                    Fate::Candidate => "candidate".to_owned(),
+                    Fate::Excluded { why } => format!(
+                        "excluded: {}",
+                        serde_json::to_value(why)
+                            .ok()
+                            .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
+                            .unwrap_or_default()
+                    ),
+                };
+                out.push(format!(
+                    "{} {} on {} — {fate}",
+                    e.address,
+                    e.pod.clone().unwrap_or_default(),
+                    e.node.clone().unwrap_or_default()
+                ));
+            }
+            if k.terminating_fallback {
+                out.push("no ready endpoint: serving-terminating ones are used".into());
+            }
+            if let Some(a) = &k.affinity {
+                out.push(format!(
+                    "session affinity: {}",
+                    serde_json::to_value(a)
+                        .ok()
+                        .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
+                        .unwrap_or_default()
+                ));
+            }
+        }
+        Step::Ingress { decision, tls, .. } => {
+            for r in &decision.reasons {
+                out.push(compact(&serde_json::to_value(r).unwrap_or(Value::Null)));
+            }
+            if let Some(t) = tls {
+                out.push(format!(
+                    "TLS certificate: {}",
+                    t.secret_name.clone().unwrap_or_else(|| "default".into())
+                ));
+            }
+        }
+        Step::Gateway { decision, .. } => {
+            if let Some(l) = &decision.reasons.listener {
+                out.push(format!(
+                    "listener: {}",
+                    compact(&serde_json::to_value(l).unwrap_or(Value::Null))
+                ));
+            }
+            for c in &decision.reasons.candidates {
+                out.push(format!(
+                    "{} rule {}: {}",
+                    c.route,
+                    c.rule,
+                    compact(&serde_json::to_value(&c.outcome).unwrap_or(Value::Null))
+                ));
+            }
+            for b in &decision.reasons.backends {
+                out.push(format!("backend {} — {:.0}%", b.backend.name, b.share * 100.0));
+            }
+        }
+        Step::Sidecar(s) => {
+            if let Some(r) = &s.routing {
+                if let Some(d) = &r.routes {
+                    for c in &d.reasons.candidates {
+                        out.push(format!(
+                            "{} rule {}: {}",
+                            c.route,
+                            c.rule,
+                            compact(&serde_json::to_value(&c.outcome).unwrap_or(Value::Null))
+                        ));
+                    }
+                    for b in &d.reasons.backends {
+                        out.push(format!("split: {} — {:.0}%", b.backend.name, b.share * 100.0));
+                    }
+                }
+                out.push(format!(
+                    "to {} ({})",
+                    r.backend,
+                    if r.mtls { "mTLS" } else { "plaintext" }
+                ));
+            }
+        }
+        Step::Mtls { client, server } => out.push(format!("{client} → {server}")),
+        Step::Service(s) => {
+            out.push(format!(
+                "port {} → targetPort {}",
+                s.port.port, s.port.target_port
+            ));
+            if let Some(sel) = &s.selector {
+                for t in &sel.terms {
+                    out.push(format!("{} {}", if t.matched { "✓" } else { "✗" }, t.term));
+                }
+            }
+            out.push(format!("slices: {}", s.slices.join(", ")));
+        }
+        Step::Endpoint(e) => out.push(format!(
+            "from slice {}; ready {}, serving {}, terminating {}; 1 of {}",
+            e.slice, e.ready, e.serving, e.terminating, e.among
+        )),
+        Step::Pod(p) => {
+            out.push(format!("{} on {}", p.phase, p.node.clone().unwrap_or_default()));
+            if let Some(c) = &p.container_port {
+                out.push(format!("container {} port {}", c.container, c.port));
+            }
+        }
+        Step::PortForward(pf) => {
+            out.push(format!("pods in kubectl's order: {}", pf.pods.join(", ")));
+            if let Some(c) = &pf.chosen {
+                out.push(format!("chose {c}; pod port {}", pf.pod_port.unwrap_or(0)));
+            }
+            out.push("no load balancing: every connection goes to this pod".into());
+        }
+        Step::Client { .. } | Step::Node { .. } | Step::Egress { .. } => {}
+    }
+    for r in &h.rewrites {
+        out.push(format!("{:?}: {} → {}", r.kind, r.before, r.after));
+    }
+    if let Some(p) = h.probability {
+        out.push(format!("p = {p:.3}"));
+    }
+    out
+}
+
+/// A JSON value in one line: `kind` first, then the other fields.
+fn compact(v: &Value) -> String {
+    match v {
+        // A path of an Ingress rule: `/api (Prefix) of default/shop`.
+        Value::Object(map) if map.contains_key("path") && map.contains_key("pathType") => {
+            let ingress = map
+                .get("ingress")
+                .map(|i| format!(" of {}", compact(i)))
+                .unwrap_or_default();
+            format!(
+                "{} ({}){ingress}",
+                compact(&map["path"]),
+                compact(&map["pathType"])
+            )
+        }
+        // A rule host: precise, wildcard or any.
+        Value::Object(map) if map.len() <= 2 && map.get("kind").is_some_and(|k| k == "any") => {
+            "any host".into()
+        }
+        Value::Object(map) if map.len() == 2 && map.contains_key("kind") && map.contains_key("host") => {
+            compact(&map["host"])
+        }
+        // A namespaced name.
+        Value::Object(map) if map.len() == 2 && map.contains_key("namespace") && map.contains_key("name") => {
+            format!("{}/{}", compact(&map["namespace"]), compact(&map["name"]))
+        }
+        Value::Object(map) => {
+            let mut parts = Vec::new();
+            if let Some(k) = map
+                .get("kind")
+                .or_else(|| map.get("outcome"))
+                .and_then(Value::as_str)
+            {
+                parts.push(k.to_owned());
+            }
+            for (k, val) in map {
+                if k == "kind" || k == "outcome" {
+                    continue;
+                }
+                parts.push(format!("{k}: {}", compact(val)));
+            }
+            parts.join(", ")
+        }
+        Value::Array(items) => format!("[{}]", items.iter().map(compact).collect::<Vec<_>>().join("; ")),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn render_hop(i: usize, h: &Hop) -> Html {
+    // Through a Value: one Serialize instance per type (to_value is used above too), not two.
+    let data = serde_json::to_value(h)
+        .and_then(|v| serde_json::to_string_pretty(&v))
+        .unwrap_or_default();
+    html! {
+        <li class={classes!("hop", h.kind())}>
+            <div class="hop-title"><span class="hop-index">{ i + 1 }</span>{ hop_title(h) }</div>
+            <ul class="hop-lines">
+                { for hop_lines(h).into_iter().map(|l| html! { <li>{ l }</li> }) }
+            </ul>
+            <details><summary>{ "data" }</summary><pre>{ data }</pre></details>
+        </li>
+    }
+}
+
+fn render_trace(t: &Trace) -> Html {
+    html! {
+        <>
+            <p class={classes!("verdict", verdict_class(&t.verdict))} role="status">{ verdict_text(&t.verdict) }</p>
+            <ol class="hops">
+                { for t.hops.iter().enumerate().map(|(i, h)| render_hop(i, h)) }
+            </ol>
+        </>
+    }
+}
+
+#[function_component(TraceView)]
+pub fn trace_view(props: &TraceProps) -> Html {
+    html! {
+        <section class="trace" aria-label="Trace">
+            <h2>{ "Trace" }</h2>
+            { match &props.result {
+                None => html! { <p class="hint">{ "Send a request to see where it goes, hop by hop." }</p> },
+                Some(SendResult::Invalid(e)) => html! {
+                    <p class="verdict fail" role="status">{ format!("The request is not valid: {e}") }</p>
+                },
+                Some(SendResult::Trace(t)) => render_trace(t),
+            } }
+        </section>
+    }
+}
