@@ -97,6 +97,12 @@ export interface ClusterOptions {
   defaultTerminationGraceSeconds?: number;
 }
 
+/** `cluster.toYaml(options)`. */
+export interface ExportYamlOptions {
+  /** Append the objects the controllers made (ReplicaSets, Pods, EndpointSlices) as a commented, read-only section. Default false. */
+  derived?: boolean;
+}
+
 /** `matchIngress(manifests, request)`. */
 export interface IngressRequest {
   /** The Host header; a `:port` is ignored, case does not matter. */
@@ -202,6 +208,32 @@ export interface ApplyResult {
   warnings: ClusterWarning[];
   /** EndpointSlice churn per Service sync. */
   churn: ServiceChurn[];
+  /** References of the written objects that do not resolve: warnings, positioned in the manifests. */
+  references: ReferenceWarning[];
+}
+
+/** A reference the cluster accepted but cannot resolve (yet): the API server accepts these too. */
+export interface DanglingReference {
+  /** The object that holds the reference. */
+  object: ObjectRef;
+  /** Where the reference is in it (`spec.rules[0].http.paths[1].backend.service.name`). */
+  path: string;
+  problem: ReferenceProblem;
+}
+
+export type ReferenceProblem =
+  | { kind: "selectsNoPod"; selector: Labels }
+  | { kind: "notFound"; target: ObjectRef }
+  | { kind: "noSuchPort"; service: ObjectRef; port: number | string; available: (number | string)[] }
+  | { kind: "notHeadless"; service: ObjectRef }
+  | { kind: "noSuchListener"; gateway: ObjectRef; sectionName: string; available: string[] };
+
+/** A dangling reference with its position in the applied text (null after `delete`) and a sentence. */
+export interface ReferenceWarning extends DanglingReference {
+  doc: number | null;
+  line: number | null;
+  column: number | null;
+  message: string;
 }
 
 export interface AppliedObject extends ObjectRef {
@@ -246,6 +278,7 @@ export interface ServiceChurn {
 export type ManifestIssueKind =
   | "Syntax"
   | "NotAnObject"
+  | "DanglingReference"
   | "Required"
   | "Invalid"
   | "NotSupported"

@@ -1,11 +1,12 @@
 //! The shapes the package returns that the core does not have as such: the core's answers,
 //! regrouped for a caller who asked one question. Plain serde structs, tested natively.
 
-use kroute::cluster::{Action, Actor, ChangeReport, Event, ServiceChurn, Warning};
+use kroute::cluster::{Action, Actor, ChangeReport, DanglingReference, Event, ServiceChurn, Warning};
 use kroute::dataplane::gateway::{GatewayDecision, GatewayReasons, GatewayVerdict};
 use kroute::dataplane::ingress::{
     HttpsRedirect, IngressDecision, IngressMatch, IngressReason, IngressWarning,
 };
+use kroute::manifest::{locate_references, ManifestObject};
 use kroute::ObjectRef;
 use serde::Serialize;
 
@@ -67,6 +68,38 @@ pub struct ApplyAnswer {
     pub events: Vec<Event>,
     pub warnings: Vec<Warning>,
     pub churn: Vec<ServiceChurn>,
+    /// References of the written objects that do not resolve (a backend naming a missing
+    /// Service, a selector that selects no pod): warnings, positioned in the text when there is
+    /// text.
+    pub references: Vec<ReferenceWarning>,
+}
+
+/// A dangling reference, with where it is in the manifests and a sentence.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReferenceWarning {
+    /// `object`, `path` (of the reference in the object), `problem`.
+    #[serde(flatten)]
+    pub reference: DanglingReference,
+    pub doc: Option<usize>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl ApplyAnswer {
+    /// The answer of an apply of `text` (parsed into `objects`): its references positioned.
+    pub fn located(report: ChangeReport, objects: &[ManifestObject], text: &str) -> Self {
+        let issues = locate_references(objects, text, &report.references);
+        let mut answer = ApplyAnswer::from(report);
+        for (warning, issue) in answer.references.iter_mut().zip(issues) {
+            warning.doc = Some(issue.doc);
+            warning.line = Some(issue.line);
+            warning.column = Some(issue.column);
+            warning.message = issue.message;
+        }
+        answer
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -87,11 +120,23 @@ impl From<ChangeReport> for ApplyAnswer {
                 action: e.action,
             })
             .collect();
+        let references = report
+            .references
+            .into_iter()
+            .map(|reference| ReferenceWarning {
+                message: reference.problem.to_string(),
+                reference,
+                doc: None,
+                line: None,
+                column: None,
+            })
+            .collect();
         ApplyAnswer {
             objects,
             events: report.events,
             warnings: report.warnings,
             churn: report.churn,
+            references,
         }
     }
 }
@@ -216,5 +261,28 @@ spec:
         assert!(answer.events.len() >= 3, "{:?}", answer.events);
         let again = ApplyAnswer::from(cluster.apply(objects(yaml)).unwrap());
         assert_eq!(again.objects[0].action, Action::Unchanged);
+    }
+
+    #[test]
+    fn dangling_references_are_positioned() {
+        let yaml = "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata: {name: shop}\nspec:\n  \
+                    defaultBackend:\n    service: {name: gone, port: {number: 80}}\n";
+        let parsed = parse_manifests(yaml).unwrap();
+        let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
+        let batch = parsed.iter().map(|m| m.object.clone()).collect();
+        let report = cluster.apply(batch).unwrap();
+        let unpositioned = ApplyAnswer::from(report.clone());
+        assert_eq!(unpositioned.references[0].line, None);
+        let value = serde_json::to_value(ApplyAnswer::located(report, &parsed, yaml)).unwrap();
+        assert_eq!(
+            value["references"],
+            json!([{
+                "object": {"kind": "Ingress", "namespace": "default", "name": "shop"},
+                "path": "spec.defaultBackend.service.name",
+                "problem": {"kind": "notFound", "target": {"kind": "Service", "namespace": "default", "name": "gone"}},
+                "doc": 0, "line": 6, "column": 15,
+                "message": "Service/default/gone not found"
+            }])
+        );
     }
 }

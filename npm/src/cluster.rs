@@ -4,12 +4,12 @@
 use kroute::cluster::{ApplyError, Cluster};
 use kroute::dataplane::route::Source;
 use kroute::dns::RecordType;
-use kroute::manifest::{locate_errors, parse_manifests};
+use kroute::manifest::{locate_errors, parse_manifests, ExportOptions};
 use kroute::model::{EndpointSlice, Kind, Object};
 use wasm_bindgen::prelude::*;
 
 use crate::answers::ApplyAnswer;
-use crate::input::{self, ClusterOptions, InputError, ResolveInput, RouteInput};
+use crate::input::{self, ClusterOptions, ExportInput, InputError, ResolveInput, RouteInput};
 use crate::js::{self, from_js, optional, to_js, type_error};
 use crate::{optional_string_arg, string_arg};
 
@@ -45,7 +45,7 @@ impl JsCluster {
         let parsed = parse_manifests(&text).map_err(|e| js::manifest_error(&e))?;
         let objects: Vec<Object> = parsed.iter().map(|m| m.object.clone()).collect();
         match self.inner.apply(objects) {
-            Ok(report) => to_js(&ApplyAnswer::from(report)),
+            Ok(report) => to_js(&ApplyAnswer::located(report, &parsed, &text)),
             Err(ApplyError::Invalid(errors)) => {
                 Err(js::manifest_error(&locate_errors(&parsed, &text, &errors)))
             }
@@ -203,6 +203,22 @@ impl JsCluster {
     pub fn advance(&mut self, ms: f64) -> Result<JsValue, JsValue> {
         let ms = input::duration_ms(ms).map_err(|e| type_error(&e))?;
         to_js(&self.inner.advance(ms).events)
+    }
+
+    /// The objects the caller applied, as one YAML stream that `kubectl apply -f` accepts and
+    /// `apply` reads back into the same cluster: no status, no server-set metadata, nothing
+    /// admission allocated (ClusterIPs, NodePorts) unless the caller wrote it; dependencies
+    /// first. With `{derived: true}`, the objects the controllers made follow in a commented,
+    /// read-only section (reading the stream back skips them).
+    #[wasm_bindgen(js_name = toYaml)]
+    pub fn to_yaml(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "ExportYamlOptions")] options: JsValue,
+    ) -> Result<String, JsValue> {
+        let options: ExportInput = optional(options, "options")?;
+        Ok(self.inner.export_yaml(ExportOptions {
+            derived: options.derived.unwrap_or(false),
+        }))
     }
 
     /// Simulated time since the cluster was created, in milliseconds.

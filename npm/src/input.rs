@@ -182,6 +182,14 @@ pub struct ResolveInput {
     pub record_type: Option<RecordType>,
 }
 
+/// `toYaml`'s options.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ExportInput {
+    #[serde(default)]
+    pub derived: Option<bool>,
+}
+
 /// `matchIngress`'s request.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]

@@ -127,6 +127,7 @@ impl From<&ManifestIssue> for JsIssue {
             kind: match i.kind {
                 IssueKind::Syntax => "Syntax".to_owned(),
                 IssueKind::NotAnObject => "NotAnObject".to_owned(),
+                IssueKind::DanglingReference => "DanglingReference".to_owned(),
                 IssueKind::Field(k) => format!("{k:?}"),
             },
             message: i.message.clone(),

@@ -364,6 +364,53 @@ spec:
     },
   ],
   [
+    "Cluster: toYaml exports what was applied, and reads back the same",
+    (k) => {
+      const cluster = loaded(k, CLUSTER_IP_YAML);
+      const yaml = cluster.toYaml();
+      assert.match(yaml, /^# kroute export/);
+      assert.doesNotMatch(yaml, /clusterIP:|uid:|status:/, "no allocations, server metadata or status");
+      assert.match(yaml, /kind: Deployment/);
+      const copy = loaded(k, yaml);
+      assert.equal(copy.toYaml(), yaml);
+      assert.deepEqual(
+        copy.list("Service").map((s) => s.metadata.name),
+        cluster.list("Service").map((s) => s.metadata.name),
+      );
+      const derived = cluster.toYaml({ derived: true });
+      assert.ok(derived.startsWith(yaml), "the derived section follows the user's objects");
+      assert.match(derived.slice(yaml.length), /DERIVED OBJECTS[\s\S]*kind: ReplicaSet[\s\S]*kind: Pod/);
+      throws(() => cluster.toYaml({ derive: true }), "TypeError", {}, /unknown field `derive`/);
+      copy.free();
+      cluster.free();
+    },
+  ],
+  [
+    "Cluster: dangling references are warnings, positioned",
+    (k) => {
+      const cluster = new k.Cluster();
+      const result = cluster.apply(`apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: shop}
+spec:
+  defaultBackend:
+    service: {name: gone, port: {number: 80}}
+`);
+      assert.deepEqual(result.references, [
+        {
+          object: { kind: "Ingress", namespace: "default", name: "shop" },
+          path: "spec.defaultBackend.service.name",
+          problem: { kind: "notFound", target: { kind: "Service", namespace: "default", name: "gone" } },
+          doc: 0,
+          line: 6,
+          column: 15,
+          message: "Service/default/gone not found",
+        },
+      ]);
+      cluster.free();
+    },
+  ],
+  [
     "Cluster: options are checked",
     (k) => {
       throws(() => new k.Cluster({ maxEndpointsPerSlice: 0 }), "ConfigError", { field: "maxEndpointsPerSlice" });

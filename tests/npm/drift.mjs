@@ -45,6 +45,7 @@ export const SOURCES = {
   "dataplane/kube_proxy.rs": ["ProxyMode", "TrafficClass", "ChainRule", "Excluded"],
   "dataplane/route/mesh.rs": "*",
   "cluster/events.rs": ["Action", "Actor", "Event", "Warning"],
+  "cluster/references.rs": ["DanglingReference", "ReferenceProblem"],
 };
 
 /** Where a Rust name and its declaration differ (a global of the same name, or two `PathType`s). */

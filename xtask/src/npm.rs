@@ -101,7 +101,8 @@ pub fn build() -> Result {
     write(&dir.join("package.json"), &package_json(&version()?))?;
     write(&dir.join("README.md"), &package_readme()?)?;
     println!("==> [npm] npm pack");
-    process::run(
+    // npm prints the tarball's name on stdout; the line below says where it is.
+    process::capture(
         command("npm")
             .args(["pack", "--silent", "--pack-destination", ".."])
             .current_dir(&dir),

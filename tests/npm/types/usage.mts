@@ -119,6 +119,13 @@ try {
   const where: [number, number, number, string | null] = [e.doc, e.line, e.column, e.path];
   const all: number = e.errors.length;
 }
+const exported: string = cluster.toYaml({ derived: true });
+for (const warning of applied.references) {
+  if (warning.problem.kind === "noSuchPort") {
+    const available: (number | string)[] = warning.problem.available;
+  }
+  const at: number | null = warning.line;
+}
 cluster.free();
 
 // --- what the declarations refuse ---
@@ -145,6 +152,8 @@ cluster.resolve("x", { type: "AAAA" });
 trace.verdict.pod;
 // @ts-expect-error: a hop's fields depend on its kind
 trace.hops[0].endpoints;
+// @ts-expect-error: a misspelt option
+cluster.toYaml({ derive: true });
 
 export {
   yes,
@@ -163,4 +172,5 @@ export {
   forward,
   source,
   describe,
+  exported,
 };
