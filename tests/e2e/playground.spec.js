@@ -128,3 +128,50 @@ test('Export YAML downloads what kubectl apply accepts', async ({ page, site, pr
   expect(text).not.toContain('status:');
   expect(problems).toEqual([]);
 });
+
+test('loading an example keeps what was typed, one click away', async ({ page, site, problems }) => {
+  await open(page, site);
+  const editor = page.getByRole('textbox', { name: 'Manifests' });
+  const mine = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: mine}\n';
+  await editor.fill(mine);
+  await page.getByRole('button', { name: 'Apply' }).click();
+  await page.getByRole('button', { name: 'Examples' }).click();
+  await page.getByRole('menuitem', { name: /^Ingress/ }).click();
+  await expect(editor).not.toHaveValue(mine);
+  await page.reload();
+  await page.getByRole('button', { name: 'Restore previous' }).click();
+  await expect(editor).toHaveValue(mine);
+  await shot(page, 'restored');
+  expect(problems).toEqual([]);
+});
+
+test('draw a Service and a Pod, connect them, and route to it', async ({ page, site, problems }) => {
+  await open(page, site);
+  const editor = page.getByRole('textbox', { name: 'Manifests' });
+  await editor.fill('');
+  await page.getByRole('button', { name: 'Apply' }).click();
+  const palette = page.getByRole('toolbar', { name: 'Add to the cluster' });
+  await palette.getByRole('button', { name: '+ Pod' }).click();
+  await palette.getByRole('button', { name: '+ Pod' }).click();
+  await palette.getByRole('button', { name: '+ Service (ClusterIP)' }).click();
+  await expect(page.locator('svg .item.pod')).toHaveCount(2);
+  await expect(editor).toHaveValue(/kind: Service/);
+  // Drag from the Service's connector onto pod-1: its selector gains pod-1's label.
+  await page.locator('svg .item.service .connector').dragTo(page.locator('svg g.item.pod[data-key="Pod/default/pod-1"] rect'));
+  await expect(page.getByRole('status').filter({ hasText: 'selector' })).toContainText('app=svc-1 → app=pod-1');
+  await expect(editor).toHaveValue(/selector:\n\s+app: pod-1/);
+  await expect(page.locator('svg line.edge.selects')).toHaveCount(1);
+  // Route from pod-2 to the Service by name.
+  const from = page.getByRole('combobox', { name: 'From' });
+  await from.selectOption({ label: await from.locator('option', { hasText: 'pod default/pod-2' }).textContent() });
+  await page.getByRole('textbox', { name: 'Request URL' }).fill('http://svc-1/');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByRole('region', { name: 'Trace' }).locator('.verdict')).toHaveText(/^Delivered to Pod\/default\/pod-1 at .*:8080/);
+  await shot(page, 'drawn');
+  // Delete the Service from the inspector: the text loses it too.
+  await page.locator('svg .item.service').click();
+  await page.getByRole('region', { name: 'Inspector' }).getByRole('button', { name: 'Delete' }).click();
+  await expect(page.locator('svg .item.service')).toHaveCount(0);
+  await expect(editor).not.toHaveValue(/kind: Service/);
+  expect(problems).toEqual([]);
+});

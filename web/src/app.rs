@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
+use kroute::manifest::draw::{Change, Edit, Shape};
 use kroute::view::NamespaceTree;
 use kroute::ObjectRef;
 use yew::prelude::*;
@@ -52,6 +53,37 @@ fn objects_tab(tree: &[NamespaceTree], on_select: &Callback<ObjectRef>) -> Html 
                 </details>
             }) }
         </div>
+    }
+}
+
+/// What a canvas edit did, in one line.
+fn change_text(c: &Change) -> String {
+    let labels = |m: &std::collections::BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    match c {
+        Change::Added { objects } => {
+            format!(
+                "Added {}",
+                objects
+                    .iter()
+                    .map(|o| o.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+        Change::SelectorChanged {
+            service,
+            before,
+            after,
+        } => {
+            format!("{service}: selector {} → {}", labels(before), labels(after))
+        }
+        Change::AlreadySelected { service } => format!("{service} already selects that pod"),
+        Change::Deleted { object } => format!("Deleted {object}"),
     }
 }
 
@@ -184,7 +216,39 @@ pub fn app() -> Html {
         Callback::from(move |_| {
             moves.borrow_mut().clear();
             share_link.set(None);
-            change.emit(Rc::new(|w: &mut Workspace| *w = Workspace::starter()));
+            change.emit(Rc::new(|w: &mut Workspace| {
+                if let Some(first) = crate::state::example_saved(crate::state::FIRST_EXAMPLE) {
+                    w.replace_with(first);
+                }
+                w.notice = None;
+            }));
+        })
+    };
+    let restore = {
+        let change = change.clone();
+        Callback::from(move |_| change.emit(Rc::new(|w: &mut Workspace| w.restore_previous())))
+    };
+    let on_edit = {
+        let change = change.clone();
+        Callback::from(move |edit: Edit| change.emit(Rc::new(move |w: &mut Workspace| w.edit(&edit))))
+    };
+    let on_link = {
+        let on_edit = on_edit.clone();
+        Callback::from(move |(service, pod): (ObjectRef, ObjectRef)| {
+            on_edit.emit(Edit::SelectPod { service, pod })
+        })
+    };
+    let on_delete = {
+        let on_edit = on_edit.clone();
+        Callback::from(move |object: ObjectRef| on_edit.emit(Edit::Delete { object }))
+    };
+    let add = |shape: Shape| {
+        let on_edit = on_edit.clone();
+        Callback::from(move |_| {
+            on_edit.emit(Edit::Add {
+                shape,
+                namespace: "default".to_owned(),
+            })
         })
     };
     let dismiss = {
@@ -240,6 +304,12 @@ pub fn app() -> Html {
             if let Some(n) = &w.notice {
                 <div class="notice" role="alert">{ n.clone() }<button class="link" onclick={dismiss}>{ "Dismiss" }</button></div>
             }
+            if w.previous.is_some() {
+                <div class="notice" role="status">
+                    { "Your previous manifests are kept." }
+                    <button onclick={restore}>{ "Restore previous" }</button>
+                </div>
+            }
             if let Some(link) = &*share_link {
                 <div class="share">
                     <label>{ "Share link (the whole workspace, compressed, in the fragment)" }
@@ -265,12 +335,20 @@ pub fn app() -> Html {
                     }
                 </section>
                 <section class="pane middle" aria-label="Canvas">
+                    <div class="palette" role="toolbar" aria-label="Add to the cluster">
+                        { for Shape::ALL.iter().map(|s| html! {
+                            <button class="add" onclick={add(*s)}>{ format!("+ {}", s.label()) }</button>
+                        }) }
+                    </div>
+                    if let Some(c) = &w.last_change {
+                        <p class="change" role="status">{ change_text(c) }</p>
+                    }
                     <Canvas snapshot={snapshot.clone()} trace={w.trace().cloned()} generation={w.generation}
-                        selected={w.selected.clone()} on_select={on_select.clone()} moves={moves.clone()} />
+                        selected={w.selected.clone()} on_select={on_select.clone()} {on_link} moves={moves.clone()} />
                 </section>
                 <section class="pane right" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
-                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} />
+                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} {on_delete} />
                 </section>
             </main>
             <RequestBar form={w.request.clone()} {sources} on_change={on_request} {on_send} />

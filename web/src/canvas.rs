@@ -11,8 +11,9 @@ use kroute::ObjectRef;
 use web_sys::{PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::layout::{layout, trace_keys, trace_path, Item};
+use crate::layout::{layout, trace_keys, trace_path, BoxKind, Item};
 use crate::state::Snapshot;
+use wasm_bindgen::JsCast;
 
 pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 
@@ -23,6 +24,8 @@ pub struct CanvasProps {
     pub generation: u64,
     pub selected: Option<ObjectRef>,
     pub on_select: Callback<ObjectRef>,
+    /// A drag from a Service's connector onto a pod: (service, pod).
+    pub on_link: Callback<(ObjectRef, ObjectRef)>,
     pub moves: Moves,
 }
 
@@ -53,6 +56,10 @@ enum Drag {
         y: f64,
         start: (f64, f64),
         moved: bool,
+    },
+    /// From a Service's connector: released over a pod, the Service selects it.
+    Link {
+        service: ObjectRef,
     },
 }
 
@@ -105,7 +112,13 @@ fn packet(props: &PacketProps) -> Html {
     html! { <circle class="packet" cx={format!("{:.1}", at.0)} cy={format!("{:.1}", at.1)} r="7" /> }
 }
 
-fn render_item(item: &Item, selected: bool, on_trace: bool, on_down: Callback<PointerEvent>) -> Html {
+fn render_item(
+    item: &Item,
+    selected: bool,
+    on_trace: bool,
+    on_down: Callback<PointerEvent>,
+    on_link: Option<Callback<PointerEvent>>,
+) -> Html {
     let class = classes!(
         "item",
         item.kind.class(),
@@ -113,7 +126,7 @@ fn render_item(item: &Item, selected: bool, on_trace: bool, on_down: Callback<Po
         selected.then_some("selected"),
         on_trace.then_some("on-trace")
     );
-    let pod = item.kind == crate::layout::BoxKind::Pod;
+    let pod = item.kind == BoxKind::Pod;
     let (title_y, first_line) = if pod { (15.0, 29.0) } else { (20.0, 36.0) };
     let line_y = |i: usize| format!("{:.1}", item.y + first_line + 15.0 * i as f64);
     html! {
@@ -125,6 +138,12 @@ fn render_item(item: &Item, selected: bool, on_trace: bool, on_down: Callback<Po
             }) }
             if let Some(b) = &item.badge {
                 <text class="badge" x={(item.x + item.w - 8.0).to_string()} y={(item.y + 18.0).to_string()} text-anchor="end">{ b.clone() }</text>
+            }
+            if let Some(on_link) = on_link {
+                <circle class="connector" cx={(item.x + item.w / 2.0).to_string()} cy={(item.y + item.h).to_string()} r="7"
+                    onpointerdown={on_link}>
+                    <title>{ "Drag onto a pod to make this Service select it" }</title>
+                </circle>
             }
         </g>
     }
@@ -210,21 +229,52 @@ pub fn canvas(props: &CanvasProps) -> Html {
                         .insert(key.clone(), (start.0 + dx, start.1 + dy));
                     redraw.force_update();
                 }
-                None => {}
+                Some(Drag::Link { .. }) | None => {}
             }
         })
     };
     let onpointerup = {
-        let (drag, on_select, items) = (drag.clone(), props.on_select.clone(), l.items.clone());
-        Callback::from(move |_e: PointerEvent| {
-            if let Some(Drag::Item {
-                key, moved: false, ..
-            }) = drag.borrow_mut().take()
-            {
-                if let Some(obj) = items.iter().find(|i| i.key == key).and_then(|i| i.object.clone()) {
-                    on_select.emit(obj);
+        let (drag, on_select, on_link, items) = (
+            drag.clone(),
+            props.on_select.clone(),
+            props.on_link.clone(),
+            l.items.clone(),
+        );
+        Callback::from(move |e: PointerEvent| {
+            let object_of = |key: &str| items.iter().find(|i| i.key == key).and_then(|i| i.object.clone());
+            let taken = drag.borrow_mut().take();
+            match taken {
+                Some(Drag::Item {
+                    key, moved: false, ..
+                }) => {
+                    if let Some(obj) = object_of(&key) {
+                        on_select.emit(obj);
+                    }
                 }
+                Some(Drag::Link { service }) => {
+                    // The pod under the pointer: the element released on, or its group.
+                    let target = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .and_then(|el| el.closest("g.item.pod").ok().flatten())
+                        .and_then(|g| g.get_attribute("data-key"));
+                    if let Some(pod) = target.as_deref().and_then(object_of) {
+                        on_link.emit((service, pod));
+                    }
+                }
+                _ => {}
             }
+        })
+    };
+    let link_down = |item: &Item| {
+        let (drag, service) = (drag.clone(), item.object.clone());
+        service.map(|service| {
+            Callback::from(move |e: PointerEvent| {
+                e.stop_propagation();
+                *drag.borrow_mut() = Some(Drag::Link {
+                    service: service.clone(),
+                });
+            })
         })
     };
     let item_down = |item: &Item| {
@@ -261,8 +311,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 };
                 Some(html! { <line class={classes!("edge", e.class)} x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
             }) }
-            { for l.items.iter().filter(|i| i.kind != crate::layout::BoxKind::Pod).map(|i| render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i))) }
-            { for l.items.iter().filter(|i| i.kind == crate::layout::BoxKind::Pod).map(|i| render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i))) }
+            { for l.items.iter().filter(|i| i.kind != BoxKind::Pod).map(|i| {
+                let link = (i.kind == BoxKind::Service).then(|| link_down(i)).flatten();
+                render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i), link)
+            }) }
+            { for l.items.iter().filter(|i| i.kind == BoxKind::Pod).map(|i| {
+                render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i), None)
+            }) }
             if path.len() >= 2 {
                 <polyline class="trace-path" points={polyline} />
                 <Packet points={path.clone()} generation={props.generation} />

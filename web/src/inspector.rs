@@ -13,6 +13,7 @@ pub struct InspectorProps {
     pub snapshot: Option<Rc<Snapshot>>,
     pub selected: Option<ObjectRef>,
     pub on_select: Callback<ObjectRef>,
+    pub on_delete: Callback<ObjectRef>,
 }
 
 impl PartialEq for InspectorProps {
@@ -129,7 +130,13 @@ pub fn inspector(props: &InspectorProps) -> Html {
                 None => html! { <p class="hint">{ "Select an object on the canvas or in the Objects tab." }</p> },
                 Some(i) => html! {
                     <>
-                        <h3 class="inspected">{ i.object.to_string() }</h3>
+                        <div class="inspected-head">
+                            <h3 class="inspected">{ i.object.to_string() }</h3>
+                            <button onclick={{
+                                let (cb, r) = (props.on_delete.clone(), i.object.clone());
+                                Callback::from(move |_| cb.emit(r.clone()))
+                            }}>{ "Delete" }</button>
+                        </div>
                         { detail(&i, &props.on_select) }
                         <details><summary>{ "Object" }</summary>
                             <pre>{ serde_json::to_string_pretty(&i.json).unwrap_or_default() }</pre>

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use kroute::cluster::{Cluster, ClusterConfig, Warning};
 use kroute::dataplane::route::{Request, RequestError, Source, Trace};
 use kroute::examples::{examples, Example};
+use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
@@ -121,6 +122,11 @@ pub struct Workspace {
     pub selected: Option<ObjectRef>,
     /// A message for the user about storage or a share link (e.g. a damaged link).
     pub notice: Option<String>,
+    /// What the user had typed before an example, a Reset or a link replaced it: one click
+    /// brings it back (nothing typed is lost).
+    pub previous: Option<Saved>,
+    /// What the last canvas edit did (shown beside the canvas).
+    pub last_change: Option<Change>,
     /// Bumped on every successful apply or send, so views can restart animations.
     pub generation: u64,
 }
@@ -139,6 +145,8 @@ impl Workspace {
             result: None,
             selected: None,
             notice: None,
+            previous: None,
+            last_change: None,
             generation: 0,
         };
         w.apply();
@@ -230,12 +238,59 @@ impl Workspace {
         let Some(saved) = example_saved(id) else {
             return false;
         };
+        self.replace_with(saved);
+        true
+    }
+
+    /// Replaces what the user has with `saved`, keeping the old text in `previous` unless it
+    /// is an unchanged example (nothing of the user's own would be lost).
+    pub fn replace_with(&mut self, saved: Saved) {
+        let mine = self.saved();
+        let is_example = examples().iter().any(|e| e.yaml == mine.text);
+        if !is_example && !mine.text.trim().is_empty() && mine.text != saved.text {
+            self.previous = Some(mine);
+        }
         self.text = saved.text;
         self.request = saved.request;
         self.result = None;
         self.selected = None;
         self.apply();
-        true
+    }
+
+    /// A canvas edit (palette, link, delete) made on the text, then applied.
+    pub fn edit(&mut self, edit: &Edit) {
+        let Some(snap) = self.snapshot.clone() else { return };
+        if self.is_stale() {
+            self.notice = Some("Fix the manifests first: the canvas edits the text.".to_owned());
+            return;
+        }
+        match draw::edit(&self.text, &snap.cluster, edit) {
+            Ok(edited) => {
+                self.text = edited.text;
+                self.apply();
+                if let Change::Added { objects } = &edited.change {
+                    self.selected = objects.last().cloned();
+                }
+                if let Edit::Delete { .. } = edit {
+                    self.selected = None;
+                }
+                self.last_change = Some(edited.change);
+            }
+            Err(e) => self.notice = Some(e.to_string()),
+        }
+    }
+
+    /// Brings back what an example, Reset or link replaced (and keeps the current one in turn).
+    pub fn restore_previous(&mut self) {
+        if let Some(previous) = self.previous.take() {
+            let current = self.saved();
+            self.text = previous.text;
+            self.request = previous.request;
+            self.result = None;
+            self.selected = None;
+            self.previous = Some(current);
+            self.apply();
+        }
     }
 }
 
@@ -273,5 +328,45 @@ pub fn source_label(sources: &[SourceChoice], from: &Source) -> String {
         Source::External { client_ip: None } => "external client".to_owned(),
         Source::Pod { namespace, name } => format!("pod {namespace}/{name}"),
         Source::Node { name } => format!("node {name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_user_typed_survives_examples_and_can_be_restored() {
+        let mut w = Workspace::starter();
+        w.text = "apiVersion: v1\nkind: Namespace\nmetadata: {name: mine}\n".into();
+        w.apply();
+        w.load_example("ingress");
+        let kept = w.previous.clone().expect("kept");
+        assert!(kept.text.contains("name: mine"));
+        // Switching between untouched examples keeps the user's text, not the example's.
+        w.load_example("statefulset");
+        assert_eq!(w.previous, Some(kept.clone()));
+        w.restore_previous();
+        assert!(w.text.contains("name: mine"));
+        assert!(w.snapshot.is_some() && w.issues.is_empty());
+        assert_eq!(
+            w.previous.as_ref().map(|p| p.text.as_str()),
+            Some(kroute::examples::STATEFULSET_YAML)
+        );
+    }
+
+    #[test]
+    fn a_broken_text_keeps_the_last_good_cluster_and_a_send_uses_it() {
+        let mut w = Workspace::starter();
+        let before = w.snapshot.clone().map(|s| s.topology.services.len());
+        w.text = "kind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 0}]}\n".into();
+        w.apply();
+        assert!(w.is_stale());
+        assert_eq!(w.issues[0].line, 1);
+        assert_eq!(w.snapshot.as_ref().map(|s| s.topology.services.len()), before);
+        w.send();
+        assert!(w.trace().is_some_and(|t| t.pod().is_some()));
+        // Export while broken gives back the text as typed.
+        assert_eq!(w.export_yaml(), w.text);
     }
 }

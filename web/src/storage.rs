@@ -8,6 +8,8 @@ use crate::state::{Saved, Workspace};
 pub const STORE_KEY: &str = "kroute.workspace.v1";
 /// Where a store that could not be read is kept.
 pub const DAMAGED_KEY: &str = "kroute.workspace.v1.damaged";
+/// What an example, Reset or link replaced, so it survives a reload too.
+pub const PREVIOUS_KEY: &str = "kroute.workspace.v1.previous";
 
 fn storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
@@ -17,9 +19,15 @@ fn storage() -> Option<web_sys::Storage> {
 pub fn save(ws: &Workspace) -> Result<(), String> {
     let store = storage().ok_or("this browser gives the page no localStorage")?;
     let json = serde_json::to_string(&ws.saved()).map_err(|e| e.to_string())?;
-    store
-        .set_item(STORE_KEY, &json)
-        .map_err(|_| "the browser refused to store the workspace (storage full?)".to_owned())
+    let refused = |_| "the browser refused to store the workspace (storage full?)".to_owned();
+    store.set_item(STORE_KEY, &json).map_err(refused)?;
+    match &ws.previous {
+        Some(p) => {
+            let json = serde_json::to_string(p).map_err(|e| e.to_string())?;
+            store.set_item(PREVIOUS_KEY, &json).map_err(refused)
+        }
+        None => store.remove_item(PREVIOUS_KEY).map_err(refused),
+    }
 }
 
 fn fragment_payload() -> Option<String> {
@@ -42,15 +50,16 @@ pub fn share_url(ws: &Workspace) -> Option<String> {
 
 /// What the page starts from: a share link, else the stored workspace, else the first example.
 pub fn initial_workspace() -> Workspace {
-    initial(
-        fragment_payload(),
-        storage().and_then(|s| s.get_item(STORE_KEY).ok().flatten()),
-        |raw| {
-            if let Some(s) = storage() {
-                let _ = s.set_item(DAMAGED_KEY, raw);
-            }
-        },
-    )
+    let get = |key: &str| storage().and_then(|s| s.get_item(key).ok().flatten());
+    let mut ws = initial(fragment_payload(), get(STORE_KEY), |raw| {
+        if let Some(s) = storage() {
+            let _ = s.set_item(DAMAGED_KEY, raw);
+        }
+    });
+    if ws.previous.is_none() {
+        ws.previous = get(PREVIOUS_KEY).and_then(|raw| serde_json::from_str(&raw).ok());
+    }
+    ws
 }
 
 /// The start-up decision, separate from the browser for tests. `keep_damaged` receives a store
@@ -59,7 +68,12 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
     if let Some(payload) = link {
         return match codec::decode(&payload) {
             Ok(saved) => {
-                let mut ws = Workspace::new(saved);
+                // What this browser had stays one click away.
+                let mut ws = match stored.and_then(|raw| serde_json::from_str::<Saved>(&raw).ok()) {
+                    Some(mine) => Workspace::new(mine),
+                    None => Workspace::starter(),
+                };
+                ws.replace_with(saved);
                 ws.notice = Some("Loaded from a share link.".to_owned());
                 ws
             }

@@ -155,9 +155,38 @@ fn allocate(
     let mut ports = cluster.node_ports.begin();
     let mut lbs = cluster.lb_pool.begin();
     let mut errors = Vec::new();
+    // Values the batch asks for by name are held first, so a dynamic allocation for an object
+    // earlier in the batch cannot take one that a later object requests (re-importing an
+    // export must give the same cluster). Each object releases its own just before it is
+    // admitted, which then takes them as usual.
+    let mut held: Vec<(usize, Held)> = Vec::new();
+    for (index, object) in objects.iter().enumerate() {
+        if derived.get(index).is_some_and(Option::is_some) {
+            continue;
+        }
+        if let Object::Service(svc) = object {
+            for h in requested_values(svc) {
+                let taken = match h {
+                    Held::Ip(ip) => ips.allocate_specific(ip).is_ok(),
+                    Held::Port(p) => ports.allocate_specific(p).is_ok(),
+                    Held::Lb(ip) => lbs.allocate_specific(ip).is_ok(),
+                };
+                if taken {
+                    held.push((index, h));
+                }
+            }
+        }
+    }
     for (index, object) in objects.iter_mut().enumerate() {
         if derived.get(index).is_some_and(Option::is_some) {
             continue;
+        }
+        for (_, h) in held.iter().filter(|(i, _)| *i == index) {
+            let _released = match *h {
+                Held::Ip(ip) => ips.release(ip),
+                Held::Port(p) => ports.release(p),
+                Held::Lb(ip) => lbs.release(ip),
+            };
         }
         let key = ObjectKey::of(object);
         let existing = key.as_ref().and_then(|k| cluster.store.get(k)).map(|e| &e.object);
@@ -199,6 +228,53 @@ fn allocate(
         .fork("after-apply")
         .fork(&format!("{}", cluster.uid_seq));
     Ok(Admitted { objects, derived })
+}
+
+/// A value a Service asks for by name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Held {
+    Ip(Ipv4Addr),
+    Port(u16),
+    Lb(Ipv4Addr),
+}
+
+/// The ClusterIP, NodePorts, healthCheckNodePort and load-balancer IP a Service names.
+fn requested_values(svc: &Service) -> Vec<Held> {
+    let ty = svc.service_type();
+    let mut out = Vec::new();
+    if ty != ServiceType::ExternalName {
+        if let Some(ip) = svc
+            .spec
+            .cluster_ip
+            .as_deref()
+            .and_then(|ip| ip.parse::<Ipv4Addr>().ok())
+        {
+            out.push(Held::Ip(ip));
+        }
+    }
+    if ty.needs_node_ports() {
+        let ports = svc.spec.ports.iter().filter_map(|p| p.node_port);
+        for p in ports.chain(svc.spec.health_check_node_port) {
+            if let Ok(p) = u16::try_from(p) {
+                if p != 0 {
+                    out.push(Held::Port(p));
+                }
+            }
+        }
+    }
+    if ty == ServiceType::LoadBalancer {
+        let given = svc.spec.load_balancer_ip.as_deref().or_else(|| {
+            svc.status
+                .load_balancer
+                .as_ref()
+                .and_then(|l| l.ingress.first())
+                .and_then(|i| i.ip.as_deref())
+        });
+        if let Some(ip) = given.and_then(|ip| ip.parse::<Ipv4Addr>().ok()) {
+            out.push(Held::Lb(ip));
+        }
+    }
+    out
 }
 
 fn alloc_err(e: AllocError, path: FieldPath) -> FieldError {

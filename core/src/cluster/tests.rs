@@ -1018,3 +1018,42 @@ fn reapplying_a_pod_compares_what_the_user_wrote() {
         "status and binding kept across re-apply"
     );
 }
+
+#[test]
+fn values_asked_for_by_name_are_held_before_dynamic_allocation() {
+    // A range of two NodePorts and a /29 of ClusterIPs: a dynamic pick for the first Service
+    // would often take what the second asks for, had the batch been allocated in order. Every
+    // seed must give the second Service what it named (re-importing an export depends on it).
+    for seed in 0..32u64 {
+        let mut c = Cluster::new(ClusterConfig {
+            seed,
+            node_port_range: "30000-30001".into(),
+            service_cidr: "10.96.0.0/29".into(),
+            ..ClusterConfig::default()
+        })
+        .unwrap();
+        let dynamic = service("a", json!({"type": "NodePort", "ports": [{"port": 80}]}));
+        let named = service(
+            "b",
+            json!({"type": "NodePort", "clusterIP": "10.96.0.5", "ports": [{"port": 80, "nodePort": 30001}]}),
+        );
+        c.apply(alloc::vec![dynamic, named])
+            .unwrap_or_else(|e| panic!("seed {seed}: {e}"));
+        let get = |name: &str| match c.get(Kind::Service, Some("default"), name) {
+            Some(Object::Service(s)) => s.clone(),
+            _ => panic!(),
+        };
+        assert_eq!(get("a").spec.ports[0].node_port, Some(30000), "seed {seed}");
+        assert_eq!(get("b").spec.ports[0].node_port, Some(30001), "seed {seed}");
+        assert_eq!(
+            get("b").spec.cluster_ip.as_deref(),
+            Some("10.96.0.5"),
+            "seed {seed}"
+        );
+        assert_ne!(
+            get("a").spec.cluster_ip.as_deref(),
+            Some("10.96.0.5"),
+            "seed {seed}"
+        );
+    }
+}

@@ -1163,7 +1163,23 @@ fn drive(spec: SetSpec, ops: &[Op], calm: bool) -> Result<(), TestCaseError> {
             );
         }
     }
-    // Whatever happened, an obliging kubelet lets the set reach its desired state.
+    // Whatever happened, an obliging kubelet lets the set reach its desired state…
+    sim.run_to_steady(500).unwrap();
+    // …except behind a Failed pod that is being scaled away: upstream's `processCondemned`
+    // waits for the first unhealthy pod, and nothing deletes a Failed pod out of range (only
+    // pods in range are replaced), so scale-down blocks until someone deletes it — as on a
+    // real cluster. The user does, and the set then settles.
+    let failed: Vec<u32> = sim
+        .pods
+        .values()
+        .filter(|p| p.phase.is_finished() && p.ordinal >= sim.spec.start_ordinal + sim.spec.replicas)
+        .map(|p| p.ordinal)
+        .collect();
+    for o in failed {
+        if let Some(p) = sim.pods.get_mut(&o) {
+            p.terminating = true;
+        }
+    }
     sim.run_to_steady(500).unwrap();
     let spec = &sim.spec;
     let ordinals: Vec<u32> = sim.pods.keys().copied().collect();
@@ -1205,4 +1221,48 @@ proptest! {
     fn every_action_meets_its_preconditions(spec in any_spec(), ops in proptest::collection::vec(any_op(), 0..80)) {
         drive(spec, &ops, false)?;
     }
+}
+
+/// The case proptest found (recorded so it stays covered whatever the seed): pods 0 and 1 both
+/// Failed after a scale to 0. Upstream blocks the scale-down behind the Failed pod 0 until a
+/// user deletes it; the set then reaches 0 pods.
+#[test]
+fn a_failed_pod_blocks_scale_down_until_deleted() {
+    let spec = SetSpec {
+        name: "web".into(),
+        replicas: 2,
+        start_ordinal: 0,
+        pod_management: PodManagementPolicy::OrderedReady,
+        update: UpdateStrategy::OnDelete,
+        min_ready_seconds: 0,
+        current_revision: "r1".into(),
+        update_revision: "r1".into(),
+        service_name: None,
+        claim_templates: vec![],
+    };
+    let ops = [
+        Op::Sync,
+        Op::Ready(0),
+        Op::Sync,
+        Op::UserDelete(761342188978945374),
+        Op::Fail(9672509228639249599),
+        Op::Finish(2544258324165621248),
+        Op::Sync,
+        Op::Scale(0),
+        Op::Fail(10379157037989063428),
+    ];
+    drive(spec.clone(), &ops, false).unwrap();
+    // Without the user's delete, the set stays stuck exactly where upstream's does.
+    let mut sim = SetSim::new(spec);
+    sim.sync().unwrap();
+    sim.become_ready(0);
+    sim.sync().unwrap();
+    sim.spec.replicas = 0;
+    sim.fail(0);
+    sim.fail(1);
+    sim.run_to_steady(50).unwrap();
+    assert_eq!(sim.pods.keys().copied().collect::<Vec<_>>(), [0, 1]);
+    let r = sim.sync().unwrap();
+    assert!(r.actions.is_empty());
+    assert_eq!(r.waiting.len(), 1, "{:?}", r.waiting);
 }

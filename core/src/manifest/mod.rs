@@ -55,6 +55,7 @@
 
 mod convert;
 mod documents;
+pub mod draw;
 mod emit;
 mod export;
 mod load;

@@ -311,6 +311,21 @@ fn cases() -> alloc::vec::Vec<Case> {
             Some((Invalid, "spec.replicas"))
         ),
         (
+            // kroute's own limit (the API server takes any int32): a page must not freeze.
+            "more replicas than kroute simulates",
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "d"},
+            "spec": {"replicas": 100_000_000, "selector": {"matchLabels": {"a": "b"}},
+                     "template": {"metadata": {"labels": {"a": "b"}}, "spec": pod_spec()}}}),
+            Some((Invalid, "spec.replicas"))
+        ),
+        (
+            "the most replicas kroute simulates",
+            json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "s"},
+            "spec": {"replicas": 10_000, "selector": {"matchLabels": {"a": "b"}},
+                     "template": {"metadata": {"labels": {"a": "b"}}, "spec": pod_spec()}}}),
+            None
+        ),
+        (
             "statefulset dotted name",
             json!({"apiVersion": "apps/v1", "kind": "StatefulSet", "metadata": {"name": "web.db"},
             "spec": {"selector": {"matchLabels": {"a": "b"}}, "template": {"metadata": {"labels": {"a": "b"}}, "spec": pod_spec()}}}),

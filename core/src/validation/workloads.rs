@@ -8,6 +8,11 @@ use super::names;
 use crate::error::{FieldError, FieldPath};
 use crate::model::{Deployment, IntOrString, PodTemplateSpec, ReplicaSet, StatefulSet};
 use crate::selector::{label_selector_as_selector, LabelSelector};
+use alloc::format;
+
+/// The most replicas kroute simulates for one workload (the playground's scale target is
+/// 10,000 pods).
+pub const MAX_REPLICAS: i64 = 10_000;
 
 /// The rules every workload shares: a non-empty selector that matches the template's labels,
 /// non-negative replicas, a valid pod template.
@@ -24,6 +29,14 @@ fn validate_workload(
                 spec.child("replicas"),
                 r,
                 "must be greater than or equal to 0",
+            ));
+        } else if r > MAX_REPLICAS {
+            // Not an API server rule (it takes any int32): a simulator limit, so a pasted
+            // `replicas: 100000000` is refused instead of freezing the page.
+            errs.push(FieldError::invalid(
+                spec.child("replicas"),
+                r,
+                &format!("kroute simulates at most {MAX_REPLICAS} replicas per workload"),
             ));
         }
     }
