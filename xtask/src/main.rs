@@ -5,6 +5,7 @@
 
 mod bench;
 mod lockfile;
+mod npm;
 mod process;
 mod project;
 mod serve;
@@ -26,6 +27,8 @@ commands:
   test    setup, then every check and test suite; ends with `N passed, N failed`;
           stops at the first failing suite unless given --keep-going
   serve   setup, then `trunk serve` on http://127.0.0.1:8080 (extra arguments go to trunk)
+  npm     setup, then build the npm package into target/npm/kroute/ (Node + browser builds,
+          wasm-opt -Oz) and `npm pack` it; prints the .wasm gzip size
   bench   `cargo bench -p kroute`; collects `ratio <name> <value>` lines into
           target/bench/summary.json (extra arguments go to cargo bench)";
 
@@ -40,6 +43,7 @@ fn main() -> ExitCode {
         // `test` prints its own summary line, which must stay the last line of its output.
         "test" => return test::run(rest),
         "serve" => serve::run(rest),
+        "npm" => npm::run(rest),
         "bench" => bench::run(rest),
         "help" | "-h" | "--help" => {
             println!("{USAGE}");

@@ -28,7 +28,7 @@ struct Step {
     install: fn() -> Result,
 }
 
-const STEPS: [Step; 8] = [
+const STEPS: [Step; 9] = [
     Step {
         name: "node + npm",
         check: check_node,
@@ -68,6 +68,11 @@ const STEPS: [Step; 8] = [
         name: "playwright",
         check: check_playwright,
         install: install_playwright,
+    },
+    Step {
+        name: "typescript (npm package tests)",
+        check: check_npm_tests,
+        install: install_npm_tests,
     },
 ];
 
@@ -305,6 +310,32 @@ fn check_playwright() -> Result<Option<String>> {
 fn install_playwright() -> Result {
     let e2e = project::e2e_dir();
     npm_ci(&e2e, &e2e)
+}
+
+// --- TypeScript for the npm package's tests, from tests/npm/package-lock.json ---
+
+/// The npm package's test project (tests/npm): its tsc type-checks the package's declarations.
+pub fn npm_tests_dir() -> PathBuf {
+    project::root().join("tests").join("npm")
+}
+
+fn check_npm_tests() -> Result<Option<String>> {
+    let dir = npm_tests_dir();
+    if !npm_lock_is_installed(&dir, &dir)? {
+        return Ok(None);
+    }
+    let tsc = dir
+        .join("node_modules")
+        .join("typescript")
+        .join("bin")
+        .join("tsc");
+    let version = probe(command("node").arg(&tsc).arg("--version"));
+    Ok(version.map(|v| v.trim().to_owned()))
+}
+
+fn install_npm_tests() -> Result {
+    let dir = npm_tests_dir();
+    npm_ci(&dir, &dir)
 }
 
 // --- npm helpers ---

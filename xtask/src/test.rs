@@ -8,6 +8,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::Instant;
 
+use crate::npm;
 use crate::process;
 use crate::project::{self, command};
 use crate::setup;
@@ -70,6 +71,18 @@ fn suites() -> Vec<Suite> {
             name: "playwright smoke",
             command: playwright,
             counting: Counting::Playwright { min_passed: 1 },
+            after: None,
+        },
+        Suite {
+            name: "npm package (cargo xtask npm)",
+            command: npm_package,
+            counting: Counting::Check,
+            after: None,
+        },
+        Suite {
+            name: "npm package tests (node --test)",
+            command: npm_tests,
+            counting: Counting::CargoTest { min_passed: 1 },
             after: None,
         },
     ]
@@ -261,6 +274,22 @@ fn playwright() -> Command {
         .env("KROUTE_ARTIFACTS", project::e2e_artifacts_dir())
         .env("CHROMIUM", setup::CHROMIUM);
     playwright
+}
+
+/// Builds, packs and measures the package (the size line is printed by `npm` itself).
+fn npm_package() -> Command {
+    cargo(&["xtask", "npm"])
+}
+
+/// tests/npm/run.mjs installs the packed tarball into a fresh project and runs node's test
+/// runner there; its reporter ends with libtest's `test result:` line, which is what is counted.
+fn npm_tests() -> Command {
+    // A version that cannot be read makes a path that does not exist: run.mjs says so and fails.
+    let tarball =
+        npm::tarball().unwrap_or_else(|_| project::root().join("target").join("npm").join("missing.tgz"));
+    let mut node = command("node");
+    node.arg(setup::npm_tests_dir().join("run.mjs")).arg(tarball);
+    node
 }
 
 // --- bundle size ---
