@@ -18,8 +18,16 @@ const test = base.extend({
     },
     { scope: 'worker' },
   ],
-  problems: async ({ page }, use) => {
+  problems: async ({ page, site }, use) => {
     const problems = [];
+    // The page makes no request beyond its own files (blob: is the Export download).
+    const origin = new URL(site.url).origin;
+    page.on('request', (request) => {
+      const url = request.url();
+      if (!url.startsWith(origin) && !url.startsWith('data:') && !url.startsWith('blob:')) {
+        problems.push(`request outside the page's origin: ${url}`);
+      }
+    });
     page.on('console', (message) => {
       if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
     });
