@@ -175,3 +175,31 @@ test('draw a Service and a Pod, connect them, and route to it', async ({ page, s
   await expect(editor).not.toHaveValue(/kind: Service/);
   expect(problems).toEqual([]);
 });
+
+test('the traffic generator spreads requests and its totals add up', async ({ page, site, problems }) => {
+  await open(page, site);
+  const traffic = page.getByRole('region', { name: 'Traffic' });
+  await traffic.getByRole('combobox', { name: 'Rate' }).selectOption('200');
+  await traffic.getByRole('spinbutton', { name: 'Clients' }).fill('50');
+  await traffic.getByRole('spinbutton', { name: 'Clients' }).press('Enter');
+  await traffic.getByRole('button', { name: 'Start traffic' }).click();
+  await expect(traffic.getByRole('status')).toHaveText(/^([4-9]\d\d|\d{4,}) sent$/, { timeout: 15000 });
+  await traffic.getByRole('button', { name: 'Pause' }).click();
+  const sent = Number((await traffic.getByRole('status').textContent()).split(' ')[0]);
+  const count = async (list) => {
+    const labels = await traffic.getByRole('list', { name: list }).getByRole('img').evaluateAll((els) =>
+      els.map((e) => e.getAttribute('aria-label')),
+    );
+    return labels.map((l) => Number(l.match(/: (\d+) hits$/)[1]));
+  };
+  const perPod = await count('Hits per outcome');
+  expect(perPod).toHaveLength(3);
+  expect(perPod.reduce((a, b) => a + b, 0)).toBe(sent);
+  expect(Math.min(...perPod)).toBeGreaterThan(0);
+  expect((await count('Hits per node')).reduce((a, b) => a + b, 0)).toBe(sent);
+  await expect(traffic.getByText('expected 33.3%').first()).toBeVisible();
+  await shot(page, 'traffic');
+  await traffic.getByRole('button', { name: 'Reset counts' }).click();
+  await expect(traffic.getByRole('status')).toHaveText('0 sent');
+  expect(problems).toEqual([]);
+});

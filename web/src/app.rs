@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
+use gloo_timers::callback::{Interval, Timeout};
 use kroute::manifest::draw::{Change, Edit, Shape};
 use kroute::view::NamespaceTree;
 use kroute::ObjectRef;
@@ -18,6 +18,7 @@ use crate::request_bar::RequestBar;
 use crate::state::{RequestForm, Workspace};
 use crate::storage;
 use crate::trace_view::TraceView;
+use crate::traffic_view::TrafficView;
 
 /// The line under the heading.
 pub const TAGLINE: &str = "See why a request lands where it does — Kubernetes networking, simulated";
@@ -128,6 +129,10 @@ pub fn app() -> Html {
     let tab = use_state(|| LeftTab::Manifests);
     let menu = use_state(|| false);
     let share_link = use_state(|| None::<String>);
+    let running = use_state(|| false);
+    let rate = use_state(|| crate::traffic_view::RATES[1]);
+    let clients = use_state(|| 1u32);
+    let ticker = use_mut_ref(|| None::<Interval>);
 
     // Every change: mutate, save, redraw.
     let change = {
@@ -248,6 +253,47 @@ pub fn app() -> Html {
             })
         })
     };
+    // The traffic generator: a timer sends a fifth of the rate every 200 ms while running.
+    let on_toggle = {
+        let (running, ticker, change) = (running.clone(), ticker.clone(), change.clone());
+        let (rate, clients) = (*rate, *clients);
+        Callback::from(move |()| {
+            if *running {
+                *ticker.borrow_mut() = None;
+                running.set(false);
+            } else {
+                let change = change.clone();
+                let per_tick = (rate / 5).max(1);
+                *ticker.borrow_mut() = Some(Interval::new(200, move || {
+                    change.emit(Rc::new(move |w: &mut Workspace| {
+                        w.send_traffic(per_tick, rate, clients)
+                    }));
+                }));
+                running.set(true);
+            }
+        })
+    };
+    let on_traffic_reset = {
+        let change = change.clone();
+        Callback::from(move |()| change.emit(Rc::new(|w: &mut Workspace| w.traffic = None)))
+    };
+    let on_rate = {
+        let (rate, ticker, running) = (rate.clone(), ticker.clone(), running.clone());
+        Callback::from(move |r: u32| {
+            // A new rate takes effect on the next start.
+            *ticker.borrow_mut() = None;
+            running.set(false);
+            rate.set(r);
+        })
+    };
+    let on_clients = {
+        let (clients, ticker, running) = (clients.clone(), ticker.clone(), running.clone());
+        Callback::from(move |n: u32| {
+            *ticker.borrow_mut() = None;
+            running.set(false);
+            clients.set(n);
+        })
+    };
     let dismiss = {
         let change = change.clone();
         Callback::from(move |_| change.emit(Rc::new(|w: &mut Workspace| w.notice = None)))
@@ -349,6 +395,8 @@ pub fn app() -> Html {
                 </section>
             </main>
             <RequestBar form={w.request.clone()} {sources} on_change={on_request} {on_send} />
+            <TrafficView traffic={w.traffic.clone()} running={*running} rate={*rate} clients={*clients}
+                {on_toggle} on_reset={on_traffic_reset} {on_rate} {on_clients} />
             <TraceView result={w.result.clone()} />
         </>
     }

@@ -13,3 +13,4 @@ pub mod request_bar;
 pub mod state;
 pub mod storage;
 pub mod trace_view;
+pub mod traffic_view;

@@ -6,7 +6,7 @@
 use std::rc::Rc;
 
 use kroute::cluster::{Cluster, ClusterConfig, Warning};
-use kroute::dataplane::route::{Request, RequestError, Source, Trace};
+use kroute::dataplane::route::{ExpectedShares, Request, RequestError, Source, Trace, TrafficOptions};
 use kroute::examples::{examples, Example};
 use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
@@ -103,6 +103,16 @@ pub struct Saved {
     pub request: RequestForm,
 }
 
+/// Where the generated requests went so far, beside the expected shares.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Traffic {
+    pub sent: u32,
+    /// Outcome (`Pod/ns/name`, `http 404`, …) → hits.
+    pub hits: std::collections::BTreeMap<String, u32>,
+    pub by_node: std::collections::BTreeMap<String, u32>,
+    pub expected: Option<ExpectedShares>,
+}
+
 /// The outcome of the last Send.
 #[derive(Clone, Debug, PartialEq)]
 pub enum SendResult {
@@ -125,6 +135,8 @@ pub struct Workspace {
     /// What the user had typed before an example, a Reset or a link replaced it: one click
     /// brings it back (nothing typed is lost).
     pub previous: Option<Saved>,
+    /// The traffic generator's running totals (`None` until it first sends).
+    pub traffic: Option<Traffic>,
     /// What the last canvas edit did (shown beside the canvas).
     pub last_change: Option<Change>,
     /// Bumped on every successful apply or send, so views can restart animations.
@@ -147,6 +159,7 @@ impl Workspace {
             notice: None,
             previous: None,
             last_change: None,
+            traffic: None,
             generation: 0,
         };
         w.apply();
@@ -215,6 +228,39 @@ impl Workspace {
             Err(e) => SendResult::Invalid(e),
         });
         self.generation += 1;
+    }
+
+    /// Sends `count` more requests like the request bar's (the traffic generator), adding to
+    /// the running totals; the core routes them and says what share each outcome should get.
+    pub fn send_traffic(&mut self, count: u32, rate_per_s: u32, clients: u32) {
+        let Some(snap) = self.snapshot.as_mut() else {
+            return;
+        };
+        let request = self.request.to_request();
+        let options = TrafficOptions {
+            count,
+            interval_ms: u64::from(1000 / rate_per_s.max(1)),
+            clients: clients.max(1),
+        };
+        let snap = Rc::make_mut(snap);
+        match snap.cluster.send_traffic(&request, &options) {
+            Ok(report) => {
+                let totals = self.traffic.get_or_insert_with(Traffic::default);
+                totals.sent += report.sent;
+                for (k, v) in &report.hits {
+                    *totals.hits.entry(k.clone()).or_insert(0) += v;
+                }
+                for (k, v) in &report.by_node {
+                    *totals.by_node.entry(k.clone()).or_insert(0) += v;
+                }
+                totals.expected = Some(report.expected);
+                if let Some(last) = report.last {
+                    self.result = Some(SendResult::Trace(Box::new(last)));
+                    self.generation += 1;
+                }
+            }
+            Err(e) => self.result = Some(SendResult::Invalid(e)),
+        }
     }
 
     /// The user's objects as YAML `kubectl apply -f` accepts (the core's export); the text as
@@ -353,6 +399,29 @@ mod tests {
             w.previous.as_ref().map(|p| p.text.as_str()),
             Some(kroute::examples::STATEFULSET_YAML)
         );
+    }
+
+    #[test]
+    fn generated_traffic_adds_up_and_follows_the_expected_shares() {
+        let mut w = Workspace::starter();
+        for _ in 0..30 {
+            w.send_traffic(100, 1000, 20);
+        }
+        let t = w.traffic.clone().expect("traffic");
+        assert_eq!(t.sent, 3_000);
+        assert_eq!(t.hits.values().sum::<u32>(), 3_000);
+        assert_eq!(t.by_node.values().sum::<u32>(), 3_000);
+        let expected = t.expected.expect("expected shares");
+        assert_eq!(expected.shares.len(), 3);
+        for s in &expected.shares {
+            let observed = f64::from(t.hits[&s.outcome]) / 3_000.0;
+            assert!(
+                (observed - s.share).abs() < 0.05,
+                "{}: {observed} vs {}",
+                s.outcome,
+                s.share
+            );
+        }
     }
 
     #[test]
