@@ -326,11 +326,23 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
     let rows = t.services.len().div_ceil(PER_ROW);
     let mut node_y = top + rows as f64 * (SERVICE_H + GAP) + if rows > 0 { 40.0 } else { 0.0 };
     let mut right = left + PER_ROW as f64 * (NODE_W + GAP);
+    let node_ports: String = t
+        .services
+        .iter()
+        .flat_map(|svc| {
+            svc.ports
+                .iter()
+                .filter_map(move |p| p.node_port.map(|np| format!(":{np} {}", svc.name)))
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
     for row in t.nodes.chunks(PER_ROW) {
         let mut row_h: f64 = 0.0;
         for (col, node) in row.iter().enumerate() {
             let x = left + col as f64 * (NODE_W + GAP);
-            let h = 52.0 + node.pods.len() as f64 * POD_H;
+            // Every node opens every NodePort (SPEC §2.4): listed on each node's edge.
+            let header = 46.0 + if node_ports.is_empty() { 0.0 } else { 15.0 };
+            let h = header + 6.0 + node.pods.len() as f64 * POD_H;
             let r = oref("Node", None, &node.name);
             items.push(Item {
                 key: key_of(&r),
@@ -341,16 +353,19 @@ pub fn layout(t: &Topology, moved: &HashMap<String, (f64, f64)>) -> Layout {
                 w: NODE_W,
                 h,
                 title: node.name.clone(),
-                lines: vec![format!(
+                lines: [format!(
                     "{} · {}",
                     node.ip.clone().unwrap_or_default(),
                     node.zone.clone().unwrap_or_default()
-                )],
+                )]
+                .into_iter()
+                .chain((!node_ports.is_empty()).then(|| node_ports.clone()))
+                .collect(),
                 badge: None,
                 class: String::new(),
             });
             for (j, p) in node.pods.iter().enumerate() {
-                items.push(pod_item(p, x + 10.0, node_y + 46.0 + j as f64 * POD_H));
+                items.push(pod_item(p, x + 10.0, node_y + header + j as f64 * POD_H));
             }
             row_h = row_h.max(h);
         }
@@ -452,6 +467,22 @@ mod tests {
     use super::*;
     use kroute::cluster::ClusterConfig;
     use kroute::manifest::{load_cluster, SETTLE_MS};
+
+    #[test]
+    fn node_ports_are_shown_on_every_node() {
+        let loaded = load_cluster(
+            kroute::examples::NODEPORT_YAML,
+            ClusterConfig::default(),
+            SETTLE_MS,
+        )
+        .unwrap();
+        let l = layout(&kroute::view::topology(&loaded.cluster), &HashMap::new());
+        let nodes: Vec<&Item> = l.items.iter().filter(|i| i.kind == BoxKind::Node).collect();
+        assert_eq!(nodes.len(), 3);
+        for n in nodes {
+            assert!(n.lines.iter().any(|line| line == ":31000 books"), "{:?}", n.lines);
+        }
+    }
 
     #[test]
     fn every_example_lays_out_without_overlap_and_its_trace_has_a_path() {
