@@ -9,9 +9,12 @@
 //!
 //! Each ratio is printed as `ratio <name> <value>` from criterion's median estimates.
 
-use std::path::PathBuf;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::Duration;
 
+use common::{criterion_dir, median_ns};
 use criterion::{BenchmarkId, Criterion};
 use kroute::cluster::{Cluster, ClusterConfig};
 use kroute::controllers::pods::PodAction;
@@ -76,18 +79,6 @@ fn endpoint_cluster(endpoints: usize) -> (Cluster, String) {
         _ => panic!("no pods"),
     };
     (c, victim)
-}
-
-fn criterion_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
-}
-
-/// Criterion's median estimate for a benchmark, in nanoseconds.
-fn median_ns(group: &str, id: &str) -> f64 {
-    let path = criterion_dir().join(group).join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let v: serde_json::Value = serde_json::from_str(&text).expect("criterion estimates are JSON");
-    v["median"]["point_estimate"].as_f64().expect("median estimate")
 }
 
 fn main() {

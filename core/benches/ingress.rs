@@ -33,10 +33,13 @@
 //! Before measuring, every request is checked to reach the same rule through all three
 //! matchers (for matchit: the Ingress path its matched route turns into).
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
-use std::path::PathBuf;
 use std::time::Duration;
 
+use common::{criterion_dir, median_ns};
 use criterion::Criterion;
 use kroute::dataplane::ingress::{
     exact_matches, prefix_matches, prefix_segments, request_host, request_path, IngressRouter, RuleHost,
@@ -296,18 +299,6 @@ fn matchers(w: &Workload) -> Matchers {
         matchit,
         linear,
     }
-}
-
-fn criterion_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
-}
-
-/// Criterion's median estimate for a benchmark, in nanoseconds.
-fn median_ns(group: &str, id: &str) -> f64 {
-    let path = criterion_dir().join(group).join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let v: serde_json::Value = serde_json::from_str(&text).expect("criterion estimates are JSON");
-    v["median"]["point_estimate"].as_f64().expect("median estimate")
 }
 
 /// One measurement: a matcher on one set, all of the set's requests per iteration.

@@ -12,9 +12,12 @@
 //! Prints `ratio manifest_parse_vs_serde_yaml_ng <value>` from criterion's median estimates,
 //! which `cargo xtask bench` collects.
 
-use std::path::PathBuf;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::Duration;
 
+use common::{criterion_dir, median_ns};
 use criterion::{Criterion, Throughput};
 use kroute::manifest::parse_manifests;
 use serde::Deserialize;
@@ -50,18 +53,6 @@ fn serde_yaml_ng_values(text: &str) -> usize {
         .map(|doc| serde_yaml_ng::Value::deserialize(doc).expect("the benchmark text is YAML"))
         .filter(|v| !v.is_null())
         .count()
-}
-
-fn criterion_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
-}
-
-/// Criterion's median estimate for a benchmark, in nanoseconds.
-fn median_ns(group: &str, id: &str) -> f64 {
-    let path = criterion_dir().join(group).join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let v: serde_json::Value = serde_json::from_str(&text).expect("criterion estimates are JSON");
-    v["median"]["point_estimate"].as_f64().expect("median estimate")
 }
 
 fn main() {

@@ -3,9 +3,12 @@
 //! (`Dataplane::new`, as the traffic generator does) and rebuilt per request (`Cluster::route`,
 //! as a single request from the UI does). Printed as `ratio <name> <value>` lines.
 
-use std::path::PathBuf;
+#[path = "common/mod.rs"]
+mod common;
+
 use std::time::Duration;
 
+use common::{criterion_dir, median_ns};
 use criterion::Criterion;
 use kroute::cluster::{Cluster, ClusterConfig};
 use kroute::dataplane::route::{Dataplane, Request, RouteState, Source};
@@ -21,17 +24,6 @@ fn load(yaml: &str) -> Cluster {
     c.apply(objects).expect("example manifests apply");
     c.advance(10_000);
     c
-}
-
-fn criterion_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/criterion")
-}
-
-fn median_ns(group: &str, id: &str) -> f64 {
-    let path = criterion_dir().join(group).join(id).join("new/estimates.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let v: serde_json::Value = serde_json::from_str(&text).expect("criterion estimates are JSON");
-    v["median"]["point_estimate"].as_f64().expect("median estimate")
 }
 
 fn main() {
