@@ -111,6 +111,8 @@ pub struct Traffic {
     pub hits: std::collections::BTreeMap<String, u32>,
     pub by_node: std::collections::BTreeMap<String, u32>,
     pub expected: Option<ExpectedShares>,
+    /// The request `expected` was computed for (cleared when the cluster changes).
+    pub expected_for: Option<Request>,
 }
 
 /// The outcome of the last Send.
@@ -187,6 +189,10 @@ impl Workspace {
         match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
+                if let Some(t) = &mut self.traffic {
+                    t.expected = None;
+                    t.expected_for = None;
+                }
                 self.snapshot = Some(Rc::new(Snapshot::of(
                     loaded.cluster,
                     loaded.report.warnings,
@@ -243,9 +249,15 @@ impl Workspace {
             clients: clients.max(1),
         };
         let snap = Rc::make_mut(snap);
+        let totals = self.traffic.get_or_insert_with(Traffic::default);
+        // The expectation depends on the cluster and the request only: computed once for them,
+        // not on every tick.
+        if totals.expected_for.as_ref() != Some(&request) {
+            totals.expected = snap.cluster.expected_shares(&request).ok();
+            totals.expected_for = Some(request.clone());
+        }
         match snap.cluster.send_traffic(&request, &options) {
             Ok(report) => {
-                let totals = self.traffic.get_or_insert_with(Traffic::default);
                 totals.sent += report.sent;
                 for (k, v) in &report.hits {
                     *totals.hits.entry(k.clone()).or_insert(0) += v;
@@ -253,7 +265,6 @@ impl Workspace {
                 for (k, v) in &report.by_node {
                     *totals.by_node.entry(k.clone()).or_insert(0) += v;
                 }
-                totals.expected = Some(report.expected);
                 if let Some(last) = report.last {
                     self.result = Some(SendResult::Trace(Box::new(last)));
                     self.generation += 1;

@@ -81,9 +81,12 @@ fn iptables_gives_each_ready_endpoint_one_nth_over_10000_requests() {
                 "{replicas} replicas: {pod} got {hits}"
             );
         }
-        assert!(report.expected.complete);
-        assert_eq!(report.expected.shares.len(), replicas as usize);
-        for s in &report.expected.shares {
+        let expected = c
+            .expected_shares(&from_pod("default", "client", "http://app/"))
+            .unwrap();
+        assert!(expected.complete);
+        assert_eq!(expected.shares.len(), replicas as usize);
+        for s in &expected.shares {
             assert!((s.share - p).abs() < 1e-12, "{s:?}");
         }
         // And the hits per node add up to the deliveries.

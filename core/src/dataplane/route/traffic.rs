@@ -57,7 +57,6 @@ pub struct TrafficReport {
     pub hits: BTreeMap<String, u32>,
     /// Deliveries per node of the answering pod.
     pub by_node: BTreeMap<String, u32>,
-    pub expected: ExpectedShares,
     /// The last request's trace (what the canvas animates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<Trace>,
@@ -112,13 +111,14 @@ fn client_ip(i: u32) -> String {
 
 impl Cluster {
     /// Sends `options.count` requests like `request`, one after the other, and counts where they
-    /// land. Affinity and round-robin state carry over, as on a real node.
+    /// land. Affinity and round-robin state carry over, as on a real node. The expected shares
+    /// are a separate call ([`Cluster::expected_shares`]): they depend on the cluster and the
+    /// request only, so a caller sending in batches computes them once.
     pub fn send_traffic(
         &mut self,
         request: &Request,
         options: &TrafficOptions,
     ) -> Result<TrafficReport, RequestError> {
-        let expected = self.expected_shares(request)?;
         let mut state = core::mem::replace(&mut self.route_state, super::RouteState::new(0));
         let dp = Dataplane::new(self);
         let now = self.now_ms;
@@ -126,7 +126,6 @@ impl Cluster {
             sent: 0,
             hits: BTreeMap::new(),
             by_node: BTreeMap::new(),
-            expected,
             last: None,
         };
         let rotate = options.clients > 1 && matches!(request.from, Source::External { .. });
