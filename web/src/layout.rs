@@ -428,13 +428,10 @@ pub fn cut(text: &str, max: usize) -> String {
 }
 
 /// The box a hop passes through, if it is drawn.
-fn hop_key(hop: &Hop, trace: &Trace) -> Option<String> {
+fn hop_key(hop: &Hop) -> Option<String> {
     match &hop.step {
-        Step::Client { .. } => Some(match &hop.object {
-            Some(o) => key_of(o),
-            None if matches!(trace.from, kroute::dataplane::route::Source::PortForward(_)) => "client".into(),
-            None => "client".into(),
-        }),
+        // A client without an object (outside the cluster, kubectl on a laptop) is the client box.
+        Step::Client { .. } => Some(hop.object.as_ref().map_or_else(|| "client".into(), key_of)),
         Step::Egress { .. } => Some("internet".into()),
         Step::Dns { .. } | Step::Endpoint(_) | Step::Mtls { .. } | Step::PortForward(_) => None,
         _ => hop.object.as_ref().map(key_of),
@@ -445,7 +442,7 @@ fn hop_key(hop: &Hop, trace: &Trace) -> Option<String> {
 pub fn trace_path(layout: &Layout, trace: &Trace) -> Vec<(f64, f64)> {
     let mut keys: Vec<String> = Vec::new();
     for hop in &trace.hops {
-        if let Some(k) = hop_key(hop, trace) {
+        if let Some(k) = hop_key(hop) {
             if keys.last() != Some(&k) {
                 keys.push(k);
             }
@@ -459,7 +456,7 @@ pub fn trace_path(layout: &Layout, trace: &Trace) -> Vec<(f64, f64)> {
 
 /// The keys of every box the trace went through (to highlight them).
 pub fn trace_keys(trace: &Trace) -> Vec<String> {
-    trace.hops.iter().filter_map(|h| hop_key(h, trace)).collect()
+    trace.hops.iter().filter_map(hop_key).collect()
 }
 
 #[cfg(test)]
