@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use kroute::cluster::{Cluster, ClusterConfig, Warning};
+use kroute::cluster::{ChangeReport, Cluster, ClusterConfig, Warning};
 use kroute::dataplane::route::{ExpectedShares, Request, RequestError, Source, Trace, TrafficOptions};
 use kroute::examples::{examples, Example};
 use kroute::manifest::draw::{self, Change, Edit};
@@ -36,6 +36,15 @@ impl Snapshot {
             warnings,
             cluster,
         }
+    }
+}
+
+impl Snapshot {
+    /// Recomputes what the views draw after the cluster changed in place.
+    fn refresh(&mut self) {
+        self.topology = topology(&self.cluster);
+        self.tree = object_tree(&self.cluster);
+        self.sources = route_sources(&self.cluster);
     }
 }
 
@@ -337,6 +346,80 @@ impl Workspace {
         }
     }
 
+    /// Runs a runtime change on the live cluster — a scale, a pod action, the clock — in
+    /// place rather than rebuilding it from the text, so that what it did (the EndpointSlice
+    /// writes, a StatefulSet's ordered start) can be shown. Runtime state the text cannot say
+    /// (a killed pod, the clock) lasts until the next Apply rebuilds the cluster from the text.
+    /// `None` when there is no cluster.
+    pub fn live<T>(&mut self, f: impl FnOnce(&mut Cluster) -> T) -> Option<T> {
+        let snap = Rc::make_mut(self.snapshot.as_mut()?);
+        let out = f(&mut snap.cluster);
+        snap.refresh();
+        if let Some(t) = &mut self.traffic {
+            t.expected = None;
+            t.expected_for = None;
+        }
+        if let Some(sel) = self.selected.clone() {
+            if !self.exists(&sel) {
+                self.selected = None;
+            }
+        }
+        self.generation += 1;
+        Some(out)
+    }
+
+    /// `kubectl scale` on the live cluster, with `spec.replicas` written into the text too so
+    /// that the manifests still say what runs. The text must apply (the edit is made on it).
+    pub fn scale(&mut self, object: &ObjectRef, replicas: i64) -> Result<ChangeReport, String> {
+        let kind =
+            kroute::Kind::parse(&object.kind).ok_or_else(|| format!("{object}: not a kind kroute knows"))?;
+        let snap = self.snapshot.clone().ok_or("no cluster yet")?;
+        if self.is_stale() {
+            return Err("Fix the manifests first: scaling edits the text.".to_owned());
+        }
+        let edit = Edit::SetField {
+            object: object.clone(),
+            path: vec!["spec".to_owned(), "replicas".to_owned()],
+            value: serde_json::json!(replicas),
+        };
+        let edited = draw::edit(&self.text, &snap.cluster, &edit).map_err(|e| e.to_string())?;
+        let report = self
+            .live(|c| c.scale(kind, object.namespace.as_deref(), &object.name, replicas))
+            .ok_or("no cluster yet")?
+            .map_err(|e| e.to_string())?;
+        self.text = edited.text;
+        self.last_change = Some(edited.change);
+        Ok(report)
+    }
+
+    /// An inspector-style field edit made on the text and applied to the live cluster in place
+    /// (the object as the edited text now says it), so the controllers' reaction — a rollout,
+    /// a StatefulSet switching policy — plays out on the clock instead of from scratch.
+    pub fn live_edit(&mut self, edit: &Edit) -> Result<ChangeReport, String> {
+        let snap = self.snapshot.clone().ok_or("no cluster yet")?;
+        if self.is_stale() {
+            return Err("Fix the manifests first: the edit is made on the text.".to_owned());
+        }
+        let target = match edit {
+            Edit::SetField { object, .. } => object.clone(),
+            _ => return Err("only a field edit applies in place".to_owned()),
+        };
+        let edited = draw::edit(&self.text, &snap.cluster, edit).map_err(|e| e.to_string())?;
+        let object = kroute::manifest::parse_manifests(&edited.text)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .map(|m| m.object)
+            .find(|o| o.object_ref() == target)
+            .ok_or_else(|| format!("{target} is not in the manifests"))?;
+        let report = self
+            .live(|c| c.apply(vec![object]))
+            .ok_or("no cluster yet")?
+            .map_err(|e| e.to_string())?;
+        self.text = edited.text;
+        self.last_change = Some(edited.change);
+        Ok(report)
+    }
+
     /// Brings back what an example, Reset or link replaced (and keeps the current one in turn).
     pub fn restore_previous(&mut self) {
         if let Some(previous) = self.previous.take() {
@@ -433,6 +516,83 @@ mod tests {
                 s.share
             );
         }
+    }
+
+    #[test]
+    fn scaling_changes_the_live_cluster_and_the_text_alike() {
+        let mut w = Workspace::starter();
+        let dep = w
+            .snapshot
+            .as_ref()
+            .and_then(|s| {
+                s.cluster
+                    .applied_objects()
+                    .find(|(k, _)| k.to_ref().kind == "Deployment")
+                    .map(|(k, _)| k.to_ref())
+            })
+            .expect("the starter has a Deployment");
+        let now = w.snapshot.as_ref().map(|s| s.cluster.now_ms());
+        let report = w.scale(&dep, 6).expect("scaled");
+        assert!(!report.events.is_empty());
+        // In place: the clock did not restart and new pods wait for it to move.
+        assert_eq!(w.snapshot.as_ref().map(|s| s.cluster.now_ms()), now);
+        w.live(|c| c.advance(30_000));
+        let pods = |w: &Workspace| {
+            w.snapshot.as_ref().map_or(0, |s| {
+                s.topology.nodes.iter().map(|n| n.pods.len()).sum::<usize>()
+            })
+        };
+        assert_eq!(pods(&w), 6);
+        // The text says 6 too: re-applying it gives the same number of pods.
+        assert!(w.text.contains("replicas: 6"), "{}", w.text);
+        w.apply();
+        assert_eq!(pods(&w), 6);
+        assert!(w
+            .scale(
+                &ObjectRef {
+                    kind: "Deployment".into(),
+                    namespace: Some("default".into()),
+                    name: "nope".into()
+                },
+                2
+            )
+            .is_err());
+    }
+
+    #[test]
+    fn a_live_edit_rolls_out_on_the_clock_and_lands_in_the_text() {
+        let mut w = Workspace::starter();
+        let dep = ObjectRef {
+            kind: "Deployment".into(),
+            namespace: Some("default".into()),
+            name: w
+                .snapshot
+                .as_ref()
+                .and_then(|s| {
+                    s.cluster
+                        .applied_objects()
+                        .find_map(|(k, _)| (k.to_ref().kind == "Deployment").then(|| k.to_ref().name))
+                })
+                .expect("the starter has a Deployment"),
+        };
+        let restart = Edit::SetField {
+            object: dep.clone(),
+            path: ["spec", "template", "metadata", "annotations"]
+                .map(String::from)
+                .to_vec(),
+            value: serde_json::json!({"kubectl.kubernetes.io/restartedAt": "2026-11-26T18:00:00Z"}),
+        };
+        let report = w.live_edit(&restart).expect("applied in place");
+        let new_sets = |r: &ChangeReport| {
+            r.events
+                .iter()
+                .filter(|e| e.object.kind == "ReplicaSet" && e.action == kroute::cluster::Action::Created)
+                .count()
+        };
+        assert_eq!(new_sets(&report), 1, "{:#?}", report.events);
+        assert!(w.text.contains("restartedAt"));
+        let not_a_field = Edit::Delete { object: dep };
+        assert!(w.live_edit(&not_a_field).is_err());
     }
 
     #[test]

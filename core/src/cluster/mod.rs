@@ -232,6 +232,49 @@ impl Cluster {
         Ok(report)
     }
 
+    /// `kubectl scale`: sets `spec.replicas` of a user's Deployment, ReplicaSet or
+    /// StatefulSet to `replicas` and applies it (the object as last applied, so nothing the
+    /// cluster filled in is frozen into it). The controllers react as for any apply; pods start
+    /// as the clock moves.
+    pub fn scale(
+        &mut self,
+        kind: Kind,
+        namespace: Option<&str>,
+        name: &str,
+        replicas: i64,
+    ) -> Result<ChangeReport, ApplyError> {
+        let key = ObjectKey::new(kind, namespace.unwrap_or("default"), name);
+        let Some((_, applied)) = self.applied_objects().find(|(k, _)| **k == key) else {
+            return Err(match self.store.get(&key) {
+                Some(e) => match e.origin {
+                    Origin::Controller(by) => ApplyError::Managed {
+                        object: key.to_ref(),
+                        by,
+                    },
+                    Origin::User => ApplyError::NotFound(key.to_ref()),
+                },
+                None => ApplyError::NotFound(key.to_ref()),
+            });
+        };
+        let mut object = applied.clone();
+        match &mut object {
+            Object::Deployment(d) => d.spec.replicas = Some(replicas),
+            Object::ReplicaSet(r) => r.spec.replicas = Some(replicas),
+            Object::StatefulSet(s) => s.spec.replicas = Some(replicas),
+            _ => {
+                return Err(ApplyError::Invalid(alloc::vec![ObjectError {
+                    object: key.to_ref(),
+                    index: None,
+                    errors: alloc::vec![crate::error::FieldError::forbidden(
+                        crate::error::FieldPath::new("spec").child("replicas"),
+                        "only a Deployment, ReplicaSet or StatefulSet can be scaled",
+                    )],
+                }]))
+            }
+        }
+        self.apply(alloc::vec![object])
+    }
+
     /// Moves the simulated clock forward, firing every timer on the way in order. Timers due at
     /// the same instant fire together and the controllers then settle once, as the real
     /// controllers batch the events of one sync.

@@ -1057,3 +1057,57 @@ fn values_asked_for_by_name_are_held_before_dynamic_allocation() {
         );
     }
 }
+
+#[test]
+fn scale_sets_replicas_of_what_the_user_applied_and_refuses_the_rest() {
+    let mut c = cluster();
+    c.apply(alloc::vec![
+        deployment("web", 2, "web"),
+        service(
+            "web",
+            json!({"selector": {"app": "web"}, "ports": [{"port": 80}]})
+        ),
+    ])
+    .unwrap();
+    c.advance(10_000);
+    let rs = c.list(Kind::ReplicaSet, Some("default"))[0]
+        .metadata()
+        .name
+        .clone();
+    let pod = pods(&c, "default")[0].metadata.name.clone();
+    // (kind, name, replicas, the outcome: Ok(pods after settling) or the error's text)
+    let cases: [(Kind, &str, i64, Result<usize, &str>); 5] = [
+        (Kind::Deployment, "web", 5, Ok(5)),
+        (Kind::Deployment, "web", 1, Ok(1)),
+        (
+            Kind::Deployment,
+            "nope",
+            3,
+            Err("Deployment/default/nope not found"),
+        ),
+        (Kind::ReplicaSet, &rs, 3, Err("managed by the")),
+        (
+            Kind::Service,
+            "web",
+            3,
+            Err("only a Deployment, ReplicaSet or StatefulSet"),
+        ),
+    ];
+    for (kind, name, replicas, want) in cases {
+        let got = c.scale(kind, None, name, replicas);
+        c.advance(60_000);
+        let live = pods(&c, "default").iter().filter(|p| !p.is_terminating()).count();
+        match (got, want) {
+            (Ok(_), Ok(n)) => assert_eq!(live, n, "{kind:?}/{name} → {replicas}"),
+            (Err(e), Err(text)) => assert!(e.to_string().contains(text), "{e}"),
+            (got, want) => panic!("{kind:?}/{name}: {got:?} vs {want:?}"),
+        }
+    }
+    assert!(c.scale(Kind::Pod, None, &pod, 2).is_err());
+    // What export writes back is the scaled object, not the defaulted one.
+    let applied = c
+        .applied_objects()
+        .find(|(k, _)| k.to_ref().kind == "Deployment")
+        .map(|(_, o)| o.clone());
+    assert!(matches!(applied, Some(Object::Deployment(d)) if d.spec.replicas == Some(1)));
+}
