@@ -12,8 +12,10 @@ use kroute::ObjectRef;
 use yew::prelude::*;
 
 use crate::canvas::{Canvas, Moves};
+use crate::clock_view::ClockView;
 use crate::editor::Editor;
 use crate::inspector::Inspector;
+use crate::lifecycle_view::LifecycleView;
 use crate::request_bar::RequestBar;
 use crate::state::{RequestForm, Workspace};
 use crate::storage;
@@ -323,6 +325,7 @@ pub fn app() -> Html {
                     <h1>{ "kroute" }</h1>
                     <p class="tagline">{ TAGLINE }</p>
                 </div>
+                <ClockView now_ms={w.now_ms()} playing={w.clock.playing} speed={w.clock.speed} on_change={change.clone()} />
                 <nav class="toolbar" aria-label="Workspace">
                     <div class="menu">
                         <button aria-haspopup="true" aria-expanded={(*menu).to_string()} onclick={toggle_menu}>{ "Examples" }</button>
@@ -398,6 +401,8 @@ pub fn app() -> Html {
             <TrafficView traffic={w.traffic.clone()} running={*running} rate={*rate} clients={*clients}
                 {on_toggle} on_reset={on_traffic_reset} {on_rate} {on_clients} />
             <TraceView result={w.result.clone()} />
+            <LifecycleView lifecycle={w.lifecycle_set().and_then(|s| w.lifecycle(&s))} sets={w.stateful_sets()}
+                note={w.clock.note.clone()} on_change={change.clone()} />
         </>
     }
 }

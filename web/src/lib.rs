@@ -5,10 +5,13 @@
 
 pub mod app;
 pub mod canvas;
+pub mod clock;
+pub mod clock_view;
 pub mod codec;
 pub mod editor;
 pub mod inspector;
 pub mod layout;
+pub mod lifecycle_view;
 pub mod request_bar;
 pub mod state;
 pub mod storage;

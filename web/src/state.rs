@@ -152,6 +152,8 @@ pub struct Workspace {
     pub last_change: Option<Change>,
     /// Bumped on every successful apply or send, so views can restart animations.
     pub generation: u64,
+    /// The simulated clock's controls and what the live cluster did (see `clock.rs`).
+    pub clock: crate::clock::Clock,
 }
 
 /// The example a first visit starts from.
@@ -172,6 +174,7 @@ impl Workspace {
             last_change: None,
             traffic: None,
             generation: 0,
+            clock: Default::default(),
         };
         w.apply();
         w
@@ -198,6 +201,7 @@ impl Workspace {
         match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
+                self.clock.history = loaded.report.events.clone();
                 if let Some(t) = &mut self.traffic {
                     t.expected = None;
                     t.expected_for = None;

@@ -310,7 +310,8 @@ fn slot_waits(ordinal: u32, waiting: &[Wait]) -> Vec<SlotWait> {
                         holds_back: *holds_back,
                     });
                 }
-                if let Some(work) = holds_back.filter(|w| work_ordinal(w) == ordinal) {
+                // A pod holding back its own recreation says so as `WaitedOn` already.
+                if let Some(work) = holds_back.filter(|w| work_ordinal(w) == ordinal && *o != ordinal) {
                     out.push(SlotWait::HeldBack {
                         work,
                         blocker: Blocker::Pod {

@@ -174,7 +174,7 @@ fn slots_follow_the_controller_step_by_step() {
             "rolling update, partition 1: web-2 replaced first",
             &[],
             &[Apply(&[PARTITION_1, NEW_IMAGE])],
-            "0R' 1R' 2T'!<",
+            "0R' 1R' 2T'!",
             2,
         ),
         (
@@ -188,7 +188,7 @@ fn slots_follow_the_controller_step_by_step() {
             "web-2 Ready: web-1 replaced next",
             &[],
             &[Apply(&[PARTITION_1, NEW_IMAGE]), Step, Step],
-            "0R' 1T'!< 2R",
+            "0R' 1T'! 2R",
             2,
         ),
         (
