@@ -54,7 +54,7 @@ test('step a StatefulSet and see ordinals appear in order', async ({ page, site,
   await open(page, site);
   const section = await loadStatefulSetExample(page);
   const clock = page.getByRole('group', { name: 'Clock' });
-  const time = clock.locator('output');
+  const time = clock.getByRole('timer', { name: 'Simulated time' });
   const step = clock.getByRole('button', { name: 'Step' });
   await expectSlots(section, ['Ready', 'Ready', 'Ready']);
   await expectAnswered(section, ['web-0', 'web-1', 'web-2']);
@@ -156,7 +156,7 @@ test('Play runs the clock at the chosen speed and Pause stops it', async ({ page
   // 16×: three pods two seconds apart take well under a second of real time.
   await expectSlots(section, Array(6).fill('Ready'));
   await clock.getByRole('button', { name: 'Pause' }).click();
-  const time = clock.locator('output');
+  const time = clock.getByRole('timer', { name: 'Simulated time' });
   const paused = await time.textContent();
   await page.waitForTimeout(600);
   await expect(time).toHaveText(paused);

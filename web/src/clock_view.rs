@@ -67,9 +67,10 @@ pub fn clock_view(props: &ClockProps) -> Html {
     let disabled = props.now_ms.is_none();
     html! {
         <div class="clock" role="group" aria-label="Clock">
-            <output class="clock-time" aria-label="Simulated time" title="Simulated time: the cluster's clock">
+            // A timer, not a status: a live region read out five times a second would be noise.
+            <span class="clock-time" role="timer" aria-label="Simulated time" title="Simulated time: the cluster's clock">
                 { props.now_ms.map_or_else(|| "—".to_owned(), |ms| format!("t = {}", seconds(ms))) }
-            </output>
+            </span>
             <button class={classes!("clock-play", props.playing.then_some("playing"))} onclick={toggle} {disabled}
                 title="Run the cluster's clock">
                 { if props.playing { "Pause" } else { "Play" } }
