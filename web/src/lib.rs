@@ -7,6 +7,7 @@ pub mod app;
 pub mod canvas;
 pub mod codec;
 pub mod editor;
+pub mod history;
 pub mod inspector;
 pub mod layout;
 pub mod request_bar;
