@@ -202,13 +202,15 @@ mod tests {
     }
 
     type Seen = (Saved, bool);
+    /// An act, whether it does something, and what it leaves.
+    type Row = (Act, bool, Want);
 
     fn seen(w: &Workspace) -> Seen {
         (w.saved(), w.is_stale())
     }
 
     /// Runs the acts from the starter; after each: whether it did something, and what it left.
-    fn check(name: &str, acts: &[(Act, bool, Want)]) {
+    fn check(name: &str, acts: &[Row]) {
         let mut w = Workspace::starter();
         let mut states = vec![seen(&w)];
         for (i, (a, did, want)) in acts.iter().enumerate() {
@@ -233,7 +235,7 @@ mod tests {
 
     #[test]
     fn undo_and_redo_restore_the_workspace_exactly() {
-        let cases: &[(&str, &[(Act, bool, Want)])] = &[
+        let cases: &[(&str, &[Row])] = &[
             (
                 "typing is one step per pause, not per keystroke",
                 &[
