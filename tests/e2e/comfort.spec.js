@@ -67,19 +67,72 @@ test('undo restores the YAML exactly, after typing and after canvas edits', asyn
   expect(problems).toEqual([]);
 });
 
-test('Ctrl+Z in a request field is the field\'s own undo, and Ctrl+Enter applies', async ({ page, site, problems }) => {
+test('examples, inspector edits and Delete are each one undo step', async ({ page, site, problems }) => {
   await open(page, site);
   const editor = page.getByRole('textbox', { name: 'Manifests' });
-  const before = await editor.inputValue();
   const url = page.getByRole('textbox', { name: 'Request URL' });
-  await url.fill('http://example/');
-  await url.press('Control+z');
-  await expect(editor).toHaveValue(before);
-  // Ctrl+Enter applies at once (no waiting for the pause); Ctrl+Shift+Enter sends.
+  const start = await editor.inputValue();
+  const startUrl = await url.inputValue();
+
+  // An example replaces the text and the request; undo brings both back.
+  await page.getByRole('button', { name: 'Examples' }).click();
+  await page.getByRole('menuitem', { name: /^Ingress/ }).click();
+  await expect(url).not.toHaveValue(startUrl);
+  const example = await editor.inputValue();
+  const exampleUrl = await url.inputValue();
+  await page.keyboard.press('Control+z');
+  await expect(editor).toHaveValue(start);
+  await expect(url).toHaveValue(startUrl);
+  await page.keyboard.press('Control+Shift+Z');
+  await expect(editor).toHaveValue(example);
+  await expect(url).toHaveValue(exampleUrl);
+  await page.keyboard.press('Control+z');
+
+  // An inspector edit: the Deployment scaled to 5.
+  await page.getByRole('tab', { name: 'Objects' }).click();
+  await page.getByRole('button', { name: 'books', exact: true }).first().click();
+  await page.getByRole('tab', { name: 'Manifests' }).click();
+  const inspector = page.getByRole('region', { name: 'Inspector' });
+  const replicas = inspector.getByRole('textbox', { name: 'Replicas' });
+  await replicas.fill('5');
+  await replicas.press('Enter');
+  await expect(page.locator('svg .item.pod')).toHaveCount(5);
+  await expect(editor).toHaveValue(/replicas: 5/);
+  await page.locator('h1').click();
+  await page.keyboard.press('Control+z');
+  await expect(editor).toHaveValue(start);
+  await expect(page.locator('svg .item.pod')).toHaveCount(3);
+
+  // Delete on a selected box, then undo.
+  await page.locator('svg .item.service').click();
+  await page.keyboard.press('Delete');
+  await expect(page.locator('svg .item.service')).toHaveCount(0);
+  await expect(editor).not.toHaveValue(/kind: Service/);
+  await page.keyboard.press('Control+z');
+  await expect(editor).toHaveValue(start);
+  await expect(page.locator('svg .item.service')).toHaveCount(1);
+  expect(problems).toEqual([]);
+});
+
+test('Ctrl+Enter applies, and Ctrl+Z in a request field is the field\'s own undo', async ({ page, site, problems }) => {
+  await open(page, site);
+  const editor = page.getByRole('textbox', { name: 'Manifests' });
+  // Ctrl+Enter applies at once (no waiting for the pause).
   await editor.fill(MINE);
   await editor.press('Control+Enter');
-  await expect(page.locator('svg .item.pod .title')).toHaveText(['hello']);
+  await expect(page.locator('svg .item.pod .title')).toHaveText(['hello'], { timeout: 450 });
   await expect(editor).toHaveValue(MINE);
+  // In the URL field Ctrl+Z undoes the typing there, not the manifests.
+  const url = page.getByRole('textbox', { name: 'Request URL' });
+  const before = await url.inputValue();
+  await url.fill('http://example/');
+  await url.press('Control+z');
+  await expect(url).toHaveValue(before);
+  await expect(editor).toHaveValue(MINE);
+  // Ctrl+Shift+Enter sends.
+  await url.fill('http://172.18.0.2:31000/');
+  await url.press('Control+Shift+Enter');
+  await expect(page.getByRole('region', { name: 'Trace' }).locator('.verdict')).toBeVisible();
   expect(problems).toEqual([]);
 });
 
@@ -145,6 +198,11 @@ test('the theme toggle switches light and dark and survives a reload', async ({ 
   await page.getByRole('button', { name: 'Send' }).click();
   await shot(page, 'comfort-theme-dark');
   await page.locator('svg.canvas').screenshot({ path: require('node:path').join(artifactsDir(), 'comfort-canvas-dark.png') });
+  await page.locator('h1').click();
+  await page.keyboard.press('?');
+  await expect(page.getByRole('dialog', { name: 'Keyboard shortcuts' })).toBeVisible();
+  await shot(page, 'comfort-shortcuts-dark');
+  await page.keyboard.press('Escape');
 
   // Kept across a reload, applied before the app starts (theme.js), whatever the system says.
   await page.reload();
@@ -155,13 +213,16 @@ test('the theme toggle switches light and dark and survives a reload', async ({ 
   await expect(toggle).toHaveAttribute('aria-pressed', 'false');
   expect(await colours(page)).toEqual(light);
 
-  // With no choice kept, the system's scheme decides.
+  // With no choice kept, the system's scheme decides, also while the page is open.
   await page.evaluate(() => localStorage.removeItem('kroute.theme'));
   await page.emulateMedia({ colorScheme: 'dark' });
   await page.reload();
   await expect(page.locator('svg.canvas')).toBeVisible();
   await expect(toggle).toHaveAttribute('aria-pressed', 'true');
   expect(await colours(page)).toEqual(dark);
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  expect(await colours(page)).toEqual(light);
   expect(problems).toEqual([]);
 });
 

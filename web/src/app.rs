@@ -410,6 +410,14 @@ pub fn app() -> Html {
         let help = help.clone();
         Callback::from(move |()| help.set(false))
     };
+    {
+        // The toggle follows the system while no theme is chosen.
+        let theme = theme.clone();
+        use_effect_with((), move |_| {
+            let watch = theme::watch_system(move || theme.set(theme::current()));
+            move || drop(watch)
+        });
+    }
     let toggle_theme = {
         let (theme, change) = (theme.clone(), change.clone());
         Callback::from(move |_| {

@@ -58,6 +58,35 @@ pub fn current() -> Theme {
     })
 }
 
+/// Calls `changed` whenever the system's colour scheme changes (what the page shows then
+/// changes too, unless a theme was chosen). Dropping the guard stops it.
+pub fn watch_system(changed: impl Fn() + 'static) -> Option<impl Drop> {
+    use wasm_bindgen::JsCast;
+    let query = web_sys::window()?
+        .match_media("(prefers-color-scheme: dark)")
+        .ok()
+        .flatten()?;
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn()>::new(changed);
+    query
+        .add_event_listener_with_callback("change", listener.as_ref().unchecked_ref())
+        .ok()?;
+    Some(Watch { query, listener })
+}
+
+struct Watch {
+    query: web_sys::MediaQueryList,
+    listener: wasm_bindgen::closure::Closure<dyn Fn()>,
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        use wasm_bindgen::JsCast;
+        let _ = self
+            .query
+            .remove_event_listener_with_callback("change", self.listener.as_ref().unchecked_ref());
+    }
+}
+
 /// Shows `theme` and keeps the choice. The theme changes even when it cannot be kept.
 pub fn choose(theme: Theme) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
