@@ -54,7 +54,7 @@ impl Workspace {
     }
 
     /// Keeps what a live change did for the timelines.
-    pub fn record(&mut self, report: &ChangeReport) {
+    pub fn record_events(&mut self, report: &ChangeReport) {
         let history = &mut self.clock.history;
         history.extend(report.events.iter().cloned());
         if history.len() > HISTORY {
@@ -74,7 +74,7 @@ impl Workspace {
             return;
         }
         if let Some(report) = self.live(|c| c.advance(ms)) {
-            self.record(&report);
+            self.record_events(&report);
         }
     }
 
@@ -187,7 +187,7 @@ impl Workspace {
         };
         match self.live_edit(&edit) {
             Ok(report) => {
-                self.record(&report);
+                self.record_events(&report);
                 self.clock.note = None;
             }
             Err(refused) => {
@@ -216,7 +216,7 @@ impl Workspace {
     fn settle_note(&mut self, outcome: Result<ChangeReport, String>) {
         match outcome {
             Ok(report) => {
-                self.record(&report);
+                self.record_events(&report);
                 self.clock.note = None;
             }
             Err(why) => self.clock.note = Some(why),

@@ -154,6 +154,8 @@ pub struct Workspace {
     pub generation: u64,
     /// The simulated clock's controls and what the live cluster did (see `clock.rs`).
     pub clock: crate::clock::Clock,
+    /// Undo/redo of the text (`history.rs`).
+    pub history: crate::history::History,
 }
 
 /// The example a first visit starts from.
@@ -163,6 +165,7 @@ impl Workspace {
     /// A workspace holding `saved`, applied.
     pub fn new(saved: Saved) -> Workspace {
         let mut w = Workspace {
+            history: crate::history::History::new(&saved.text),
             text: saved.text,
             snapshot: None,
             issues: Vec::new(),
@@ -198,6 +201,7 @@ impl Workspace {
     /// Builds the cluster from the text. On error the previous cluster stays and the issues
     /// say what is wrong, where.
     pub fn apply(&mut self) {
+        self.record(None);
         match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
@@ -315,13 +319,16 @@ impl Workspace {
     /// Replaces what the user has with `saved`, keeping the old text in `previous` unless it
     /// is an unchanged example (nothing of the user's own would be lost).
     pub fn replace_with(&mut self, saved: Saved) {
+        self.record(None);
         let mine = self.saved();
+        let request_before = mine.request.clone();
         let is_example = examples().iter().any(|e| e.yaml == mine.text);
         if !is_example && !mine.text.trim().is_empty() && mine.text != saved.text {
             self.previous = Some(mine);
         }
         self.text = saved.text;
         self.request = saved.request;
+        self.record(Some(request_before));
         self.result = None;
         self.selected = None;
         self.apply();
@@ -329,6 +336,7 @@ impl Workspace {
 
     /// A canvas edit (palette, link, delete) made on the text, then applied.
     pub fn edit(&mut self, edit: &Edit) {
+        self.record(None);
         let Some(snap) = self.snapshot.clone() else { return };
         if self.is_stale() {
             self.notice = Some("Fix the manifests first: the canvas edits the text.".to_owned());
@@ -381,6 +389,7 @@ impl Workspace {
         if self.is_stale() {
             return Err("Fix the manifests first: scaling edits the text.".to_owned());
         }
+        self.record(None);
         let edit = Edit::SetField {
             object: object.clone(),
             path: vec!["spec".to_owned(), "replicas".to_owned()],
@@ -392,6 +401,7 @@ impl Workspace {
             .ok_or("no cluster yet")?
             .map_err(|e| e.to_string())?;
         self.text = edited.text;
+        self.record(None);
         self.last_change = Some(edited.change);
         Ok(report)
     }
@@ -404,6 +414,7 @@ impl Workspace {
         if self.is_stale() {
             return Err("Fix the manifests first: the edit is made on the text.".to_owned());
         }
+        self.record(None);
         let target = match edit {
             Edit::SetField { object, .. } => object.clone(),
             _ => return Err("only a field edit applies in place".to_owned()),
@@ -420,16 +431,19 @@ impl Workspace {
             .ok_or("no cluster yet")?
             .map_err(|e| e.to_string())?;
         self.text = edited.text;
+        self.record(None);
         self.last_change = Some(edited.change);
         Ok(report)
     }
 
     /// Brings back what an example, Reset or link replaced (and keeps the current one in turn).
     pub fn restore_previous(&mut self) {
+        self.record(None);
         if let Some(previous) = self.previous.take() {
             let current = self.saved();
             self.text = previous.text;
             self.request = previous.request;
+            self.record(Some(current.request.clone()));
             self.result = None;
             self.selected = None;
             self.previous = Some(current);
