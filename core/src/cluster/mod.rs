@@ -299,6 +299,12 @@ impl Cluster {
         report
     }
 
+    /// When the clock's next timer fires (a pod finishing its start, a grace period ending),
+    /// or `None` when nothing is pending: what a UI steps the clock to.
+    pub fn next_timer_ms(&self) -> Option<u64> {
+        self.timers.keys().next().map(|(at, _)| *at)
+    }
+
     /// The object, if it exists.
     pub fn get(&self, kind: Kind, namespace: Option<&str>, name: &str) -> Option<&Object> {
         self.store
