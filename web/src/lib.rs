@@ -10,6 +10,8 @@ pub mod editor;
 pub mod inspector;
 pub mod layout;
 pub mod request_bar;
+pub mod slices_lab;
+pub mod slices_view;
 pub mod state;
 pub mod storage;
 pub mod trace_view;

@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use kroute::cluster::{ChangeReport, Cluster, ClusterConfig, Warning};
+use kroute::cluster::{ChangeReport, Cluster, Warning};
 use kroute::dataplane::route::{ExpectedShares, Request, RequestError, Source, Trace, TrafficOptions};
 use kroute::examples::{examples, Example};
 use kroute::manifest::draw::{self, Change, Edit};
@@ -13,6 +13,8 @@ use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
 use serde::{Deserialize, Serialize};
+
+pub use crate::slices_lab::{ClusterSettings, SlicesLab};
 
 /// A cluster built from the text, with what the UI draws from it.
 #[derive(Clone)]
@@ -110,6 +112,9 @@ impl RequestForm {
 pub struct Saved {
     pub text: String,
     pub request: RequestForm,
+    /// Absent from links and stores made before it existed (and left out when default).
+    #[serde(default, skip_serializing_if = "ClusterSettings::is_default")]
+    pub cluster: ClusterSettings,
 }
 
 /// Where the generated requests went so far, beside the expected shares.
@@ -152,6 +157,10 @@ pub struct Workspace {
     pub last_change: Option<Change>,
     /// Bumped on every successful apply or send, so views can restart animations.
     pub generation: u64,
+    /// What the cluster is built with beyond the text (maxEndpointsPerSlice, nodes).
+    pub cluster: ClusterSettings,
+    /// The EndpointSlice view's actions, last change and churn history (`slices_lab.rs`).
+    pub slices: SlicesLab,
 }
 
 /// The example a first visit starts from.
@@ -172,6 +181,8 @@ impl Workspace {
             last_change: None,
             traffic: None,
             generation: 0,
+            cluster: saved.cluster,
+            slices: SlicesLab::default(),
         };
         w.apply();
         w
@@ -182,6 +193,7 @@ impl Workspace {
         Workspace::new(example_saved(FIRST_EXAMPLE).unwrap_or_else(|| Saved {
             text: String::new(),
             request: RequestForm::default(),
+            cluster: ClusterSettings::default(),
         }))
     }
 
@@ -189,15 +201,17 @@ impl Workspace {
         Saved {
             text: self.text.clone(),
             request: self.request.clone(),
+            cluster: self.cluster.clone(),
         }
     }
 
     /// Builds the cluster from the text. On error the previous cluster stays and the issues
     /// say what is wrong, where.
     pub fn apply(&mut self) {
-        match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
+        match load_cluster(&self.text, self.cluster.config(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
+                self.slices.last.clear();
                 if let Some(t) = &mut self.traffic {
                     t.expected = None;
                     t.expected_for = None;
@@ -301,9 +315,11 @@ impl Workspace {
 
     /// Loads an example: its manifests, applied, and its request, ready to send.
     pub fn load_example(&mut self, id: &str) -> bool {
-        let Some(saved) = example_saved(id) else {
+        let Some(mut saved) = example_saved(id) else {
             return false;
         };
+        // Settings are the user's: an example replaces the manifests, not them.
+        saved.cluster = self.cluster.clone();
         self.replace_with(saved);
         true
     }
@@ -318,6 +334,7 @@ impl Workspace {
         }
         self.text = saved.text;
         self.request = saved.request;
+        self.cluster = saved.cluster;
         self.result = None;
         self.selected = None;
         self.apply();
@@ -426,6 +443,7 @@ impl Workspace {
             let current = self.saved();
             self.text = previous.text;
             self.request = previous.request;
+            self.cluster = previous.cluster;
             self.result = None;
             self.selected = None;
             self.previous = Some(current);
@@ -442,6 +460,7 @@ pub fn example_saved(id: &str) -> Option<Saved> {
         .map(|e: Example| Saved {
             text: e.yaml.to_owned(),
             request: RequestForm::from_request(&e.request),
+            cluster: ClusterSettings::default(),
         })
 }
 
