@@ -15,6 +15,7 @@ use crate::canvas::{Canvas, Moves};
 use crate::editor::Editor;
 use crate::inspector::Inspector;
 use crate::request_bar::RequestBar;
+use crate::slices_view::{SlicesData, SlicesView};
 use crate::state::{RequestForm, Workspace};
 use crate::storage;
 use crate::trace_view::TraceView;
@@ -398,6 +399,7 @@ pub fn app() -> Html {
             <TrafficView traffic={w.traffic.clone()} running={*running} rate={*rate} clients={*clients}
                 {on_toggle} on_reset={on_traffic_reset} {on_rate} {on_clients} />
             <TraceView result={w.result.clone()} />
+            <SlicesView data={SlicesData::of(&w)} change={change.clone()} />
         </>
     }
 }

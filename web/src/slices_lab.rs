@@ -84,6 +84,8 @@ pub struct ChurnEntry {
     pub at_ms: u64,
     /// Rows of one click share a number.
     pub group: u64,
+    /// A clock instant after the action (not the action itself).
+    pub clock: bool,
     pub churn: ChangeChurn,
 }
 
@@ -271,7 +273,7 @@ impl Workspace {
         rows.extend(
             ticks
                 .into_iter()
-                .map(|(at, r)| (format!("  t+{:.1} s", (at - start) as f64 / 1000.0), at, r)),
+                .map(|(at, r)| (format!("↳ t+{:.1} s", (at - start) as f64 / 1000.0), at, r)),
         );
         for (i, (label, at, report)) in rows.into_iter().enumerate() {
             let churn = change_churn(service, &report.churn);
@@ -284,6 +286,7 @@ impl Workspace {
                     service: service.clone(),
                     at_ms: at,
                     group: lab.groups,
+                    clock: i > 0,
                     churn: churn.unwrap_or_default(),
                 });
             }
