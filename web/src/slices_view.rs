@@ -585,7 +585,7 @@ pub fn slices_view(props: &SlicesProps) -> Html {
                             value={value.to_string()} {oninput} {onchange} />
                         <output>{ value }</output>
                     </label>
-                    if wl.object.kind == "Deployment" {
+                    if wl.object.kind == "Deployment" || wl.object.kind == "StatefulSet" {
                         <button onclick={restart}>{ "Rollout restart" }</button>
                     }
                 </>
@@ -603,7 +603,11 @@ pub fn slices_view(props: &SlicesProps) -> Html {
         let page = page.clone();
         Callback::from(move |_| page.set(to))
     };
-    let pending_pods = pods.iter().filter(|p| p.state == PodState::Pending).count();
+    // Pods the scheduler or kubelet could not place (their reason says why), not those starting.
+    let stuck: Vec<&SelectedPod> = pods
+        .iter()
+        .filter(|p| p.state == PodState::Pending && p.reason.is_some())
+        .collect();
     let seconds = d.now_ms as f64 / 1000.0;
 
     html! {
@@ -645,7 +649,10 @@ pub fn slices_view(props: &SlicesProps) -> Html {
                     b.endpoints,
                     plural(b.bins.iter().filter(|x| x.mark != Some(SliceMark::Deleted)).count(), "slice"),
                     b.max_endpoints_per_slice,
-                    if pending_pods > 0 { format!(" · {pending_pods} pods pending (no node or no pod IP left: add cluster nodes)") } else { String::new() },
+                    match stuck.first().and_then(|p| p.reason.as_deref()) {
+                        Some(reason) => format!(" · {} pending ({reason}): add cluster nodes", plural(stuck.len(), "pod")),
+                        None => String::new(),
+                    },
                 ) }</p>
                 { bins_svg(b) }
                 { legend() }
@@ -694,5 +701,42 @@ pub fn slices_view(props: &SlicesProps) -> Html {
                 }
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_read_as_the_kep_writes_them() {
+        // (bytes, as shown)
+        let bytes = [
+            (0, "0 B"),
+            (999, "999 B"),
+            (10_900, "10.9 KB"),
+            (2_000_900, "2.0 MB"),
+            (54_500_000, "54.5 MB"),
+            (10_004_500_000, "10.0 GB"),
+            (200_090_000_000_000, "200.1 TB"),
+            (u64::MAX, "18446.7 PB"),
+        ];
+        for (b, want) in bytes {
+            assert_eq!(format_bytes(b), want, "{b}");
+        }
+        let counts = [
+            (0, "0"),
+            (999, "999"),
+            (1_000, "1,000"),
+            (20_000, "20,000"),
+            (100_000_000, "100,000,000"),
+        ];
+        for (n, want) in counts {
+            assert_eq!(format_count(n), want, "{n}");
+        }
+        assert_eq!(
+            (plural(1, "slice"), plural(3, "slice")),
+            ("1 slice".into(), "3 slices".into())
+        );
     }
 }

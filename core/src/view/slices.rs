@@ -551,7 +551,12 @@ mod tests {
     #[test]
     fn the_workloads_behind_a_service_are_the_ones_its_selector_matches() {
         // (manifests, service, workloads with replicas)
-        let cases: [(&str, &str, &[(&str, &str, i64)]); 3] = [
+        type Case = (
+            &'static str,
+            &'static str,
+            &'static [(&'static str, &'static str, i64)],
+        );
+        let cases: [Case; 3] = [
             (examples::NODEPORT_YAML, "books", &[("Deployment", "books", 3)]),
             (examples::STATEFULSET_YAML, "nginx", &[("StatefulSet", "web", 3)]),
             (examples::INGRESS_YAML, "api", &[("Deployment", "api", 2)]),
