@@ -636,7 +636,7 @@ pub fn slices_view(props: &SlicesProps) -> Html {
                 { replicas_control }
                 <label class="field"><input type="checkbox" checked={!d.manual_clock} onchange={on_manual} />{ " Run the clock until settled" }</label>
                 <button onclick={on_step} disabled={!d.pending}>{ "Step clock" }</button>
-                <span class="clock" role="status">{ format!("t = {seconds:.1} s") }</span>
+                <span class="slices-clock" role="status">{ format!("t = {seconds:.1} s") }</span>
             </div>
             <p class="hint">{ if d.manual_clock {
                 "The clock moves only when you step it: pods start 2 s after they are scheduled and terminating pods leave after their 30 s grace period."
