@@ -18,6 +18,7 @@ use crate::inspector::Inspector;
 use crate::lifecycle_view::LifecycleView;
 use crate::request_bar::RequestBar;
 use crate::shortcuts::{Command, Focus, Press, ShortcutsHelp};
+use crate::slices_view::{SlicesData, SlicesView};
 use crate::state::{RequestForm, Workspace};
 use crate::storage;
 use crate::theme::{self, Theme};
@@ -615,6 +616,7 @@ pub fn app() -> Html {
             <TraceView result={w.result.clone()} />
             <LifecycleView lifecycle={w.lifecycle_set().and_then(|s| w.lifecycle(&s))} sets={w.stateful_sets()}
                 note={w.clock.note.clone()} on_change={change.clone()} />
+            <SlicesView data={SlicesData::of(&w)} change={change.clone()} />
             <ShortcutsHelp open={*help} on_close={close_help} />
         </>
     }

@@ -346,6 +346,7 @@ mod tests {
             let mut w = Workspace::new(Saved {
                 text: String::new(),
                 request: RequestForm::default(),
+                cluster: Default::default(),
             });
             for i in 0..edits {
                 w.text = format!("{}{i:03}\n", "#".repeat(size - 4));

@@ -16,6 +16,8 @@ pub mod layout;
 pub mod lifecycle_view;
 pub mod request_bar;
 pub mod shortcuts;
+pub mod slices_lab;
+pub mod slices_view;
 pub mod state;
 pub mod storage;
 pub mod theme;

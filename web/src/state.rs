@@ -5,7 +5,7 @@
 
 use std::rc::Rc;
 
-use kroute::cluster::{ChangeReport, Cluster, ClusterConfig, Warning};
+use kroute::cluster::{ChangeReport, Cluster, Warning};
 use kroute::dataplane::route::{ExpectedShares, Request, RequestError, Source, Trace, TrafficOptions};
 use kroute::examples::{examples, Example};
 use kroute::manifest::draw::{self, Change, Edit};
@@ -13,6 +13,8 @@ use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
 use serde::{Deserialize, Serialize};
+
+pub use crate::slices_lab::{ClusterSettings, SlicesLab};
 
 /// A cluster built from the text, with what the UI draws from it.
 #[derive(Clone)]
@@ -110,6 +112,9 @@ impl RequestForm {
 pub struct Saved {
     pub text: String,
     pub request: RequestForm,
+    /// Absent from links and stores made before it existed (and left out when default).
+    #[serde(default, skip_serializing_if = "ClusterSettings::is_default")]
+    pub cluster: ClusterSettings,
 }
 
 /// Where the generated requests went so far, beside the expected shares.
@@ -156,6 +161,10 @@ pub struct Workspace {
     pub clock: crate::clock::Clock,
     /// Undo/redo of the text (`history.rs`).
     pub history: crate::history::History,
+    /// What the cluster is built with beyond the text (maxEndpointsPerSlice, nodes).
+    pub cluster: ClusterSettings,
+    /// The EndpointSlice view's actions, last change and churn history (`slices_lab.rs`).
+    pub slices: SlicesLab,
 }
 
 /// The example a first visit starts from.
@@ -178,6 +187,8 @@ impl Workspace {
             traffic: None,
             generation: 0,
             clock: Default::default(),
+            cluster: saved.cluster,
+            slices: SlicesLab::default(),
         };
         w.apply();
         w
@@ -188,6 +199,7 @@ impl Workspace {
         Workspace::new(example_saved(FIRST_EXAMPLE).unwrap_or_else(|| Saved {
             text: String::new(),
             request: RequestForm::default(),
+            cluster: ClusterSettings::default(),
         }))
     }
 
@@ -195,6 +207,7 @@ impl Workspace {
         Saved {
             text: self.text.clone(),
             request: self.request.clone(),
+            cluster: self.cluster.clone(),
         }
     }
 
@@ -202,10 +215,11 @@ impl Workspace {
     /// say what is wrong, where.
     pub fn apply(&mut self) {
         self.record(None);
-        match load_cluster(&self.text, ClusterConfig::default(), SETTLE_MS) {
+        match load_cluster(&self.text, self.cluster.config(), SETTLE_MS) {
             Ok(loaded) => {
                 self.issues.clear();
                 self.clock.history = loaded.report.events.clone();
+                self.slices.last.clear();
                 if let Some(t) = &mut self.traffic {
                     t.expected = None;
                     t.expected_for = None;
@@ -309,9 +323,11 @@ impl Workspace {
 
     /// Loads an example: its manifests, applied, and its request, ready to send.
     pub fn load_example(&mut self, id: &str) -> bool {
-        let Some(saved) = example_saved(id) else {
+        let Some(mut saved) = example_saved(id) else {
             return false;
         };
+        // Settings are the user's: an example replaces the manifests, not them.
+        saved.cluster = self.cluster.clone();
         self.replace_with(saved);
         true
     }
@@ -329,6 +345,7 @@ impl Workspace {
         self.text = saved.text;
         self.request = saved.request;
         self.record(Some(request_before));
+        self.cluster = saved.cluster;
         self.result = None;
         self.selected = None;
         self.apply();
@@ -444,6 +461,7 @@ impl Workspace {
             self.text = previous.text;
             self.request = previous.request;
             self.record(Some(current.request.clone()));
+            self.cluster = previous.cluster;
             self.result = None;
             self.selected = None;
             self.previous = Some(current);
@@ -460,6 +478,7 @@ pub fn example_saved(id: &str) -> Option<Saved> {
         .map(|e: Example| Saved {
             text: e.yaml.to_owned(),
             request: RequestForm::from_request(&e.request),
+            cluster: ClusterSettings::default(),
         })
 }
 

@@ -1,6 +1,7 @@
 //! Read-only projections of the cluster for a UI: what to draw (`topology`), what to say about
 //! one object (`inspect`), a StatefulSet on the clock (`lifecycle`), whom a request can come
-//! from (`sources`). The web crate holds no Kubernetes semantics; everything it shows about
+//! from (`sources`), a Service's EndpointSlices as bins and the churn of each change
+//! (`slices`). The web crate holds no Kubernetes semantics; everything it shows about
 //! selection, readiness, DNS names and sidecars comes from here.
 //!
 //! Invariant: views only read the cluster, and every fact in them is computed by the stage
@@ -8,6 +9,7 @@
 
 mod inspect;
 mod lifecycle;
+mod slices;
 mod topology;
 
 #[cfg(test)]
@@ -17,6 +19,10 @@ pub use inspect::{inspect, Detail, Inspection, PodSelection, ServiceDetail, Slic
 pub use lifecycle::{
     lifecycle, timeline, Blocker, GoverningService, Happening, Lifecycle, PodDns, Slot, SlotWait,
     TimelineEntry,
+};
+pub use slices::{
+    change_churn, churn_series, slice_bins, slice_services, BackingWorkload, ChangeChurn, ChurnSeries,
+    SelectedPod, SliceBin, SliceBins, SliceMark,
 };
 pub use topology::{
     object_tree, route_sources, topology, GatewayView, IngressPathView, IngressView, ListenerView,
