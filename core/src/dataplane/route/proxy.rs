@@ -2,6 +2,7 @@
 //! kube-proxy reads them), kube-proxy's choice on a node (traffic policy, terminating fallback,
 //! session affinity, iptables or IPVS, the NAT it does), an L7 proxy's choice, and delivery.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -108,6 +109,8 @@ impl<'a, 'c> Walk<'a, 'c> {
         let want_name = port.name.as_deref().unwrap_or("");
         let want_proto = port.protocol.as_deref().unwrap_or("TCP");
         let mut eps: Vec<Ep> = Vec::new();
+        // Addresses already taken, so a Service of thousands of endpoints stays linear.
+        let mut seen: BTreeSet<(&str, u16)> = BTreeSet::new();
         let mut slices = Vec::new();
         for slice in self.dp.slices_of(ns, &svc.metadata.name) {
             if slice.address_type != "IPv4" {
@@ -123,7 +126,7 @@ impl<'a, 'c> Walk<'a, 'c> {
             };
             for e in &slice.endpoints {
                 let Some(ip) = e.addresses.first() else { continue };
-                if eps.iter().any(|x| x.ip == *ip && x.port == number) {
+                if !seen.insert((ip.as_str(), number)) {
                     continue;
                 }
                 let ready = e.conditions.ready.unwrap_or(true);
@@ -247,13 +250,18 @@ impl<'a, 'c> Walk<'a, 'c> {
                 hop.chain = crate::dataplane::kube_proxy::iptables_chain(&candidates);
             }
         }
+        // `excluded` is in index order: a binary search keeps this linear in the endpoints.
+        let excluded_at = |i: usize| {
+            let found = categorized.excluded.binary_search_by_key(&i, |(j, _)| *j);
+            found.ok().and_then(|k| categorized.excluded.get(k))
+        };
         hop.endpoints = eps
             .iter()
             .enumerate()
             .map(|(i, e)| {
                 let fate = if Some(i) == chosen {
                     Fate::Chosen
-                } else if let Some((_, why)) = categorized.excluded.iter().find(|(j, _)| *j == i) {
+                } else if let Some((_, why)) = excluded_at(i) {
                     Fate::Excluded { why: why.clone() }
                 } else {
                     Fate::Candidate
