@@ -1,19 +1,27 @@
 //! The Canvas: the cluster as SVG (see `layout`), the last trace's path highlighted with a
-//! packet moving along it, pan (drag the background), zoom (wheel), drag a box to move it
-//! (positions are kept across applies), click a box to inspect it.
+//! packet moving along it, pan (drag the background), zoom (wheel, about the pointer), drag a box
+//! to move it (positions are kept across applies), click a box to inspect it, and in a cluster
+//! drawn by groups, a node's "pods" button to draw its pods one by one (and to count them again).
+//!
+//! Thousands of boxes stay interactive because work follows what changed: the layout is
+//! computed once per cluster, drag or expansion (not per frame); panning and zooming change only
+//! the `viewBox` (the scene is a component whose props do not change, so Yew skips it); a
+//! selection re-renders only the boxes whose highlight changed (each box is a keyed component
+//! compared by value); the packet is its own component, so its timer redraws one circle.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use gloo_timers::callback::Interval;
 use kroute::ObjectRef;
-use web_sys::{PointerEvent, WheelEvent};
+use wasm_bindgen::JsCast;
+use web_sys::{KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::layout::{layout, trace_keys, trace_path, BoxKind, Item};
+use crate::layout::{key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout};
+use crate::layout::{GROUP_BAR_H, GROUP_ROW_H};
 use crate::state::Snapshot;
-use wasm_bindgen::JsCast;
 
 pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 
@@ -34,21 +42,72 @@ impl PartialEq for CanvasProps {
         self.generation == other.generation
             && self.selected == other.selected
             && self.trace == other.trace
-            && match (&self.snapshot, &other.snapshot) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+            && same_snapshot(&self.snapshot, &other.snapshot)
     }
 }
 
-/// What a pointer drag is doing.
+fn same_snapshot(a: &Option<Rc<Snapshot>>, b: &Option<Rc<Snapshot>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// A snapshot compared by identity: a new cluster is a new `Rc` (an Apply builds one, a live
+/// change copies the shared one), so the layout is recomputed exactly when it changed.
+#[derive(Clone)]
+struct SameSnapshot(Option<Rc<Snapshot>>);
+
+impl PartialEq for SameSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        same_snapshot(&self.0, &other.0)
+    }
+}
+
+/// The visible part of the picture: the origin and the zoom (1: the whole picture fits).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct View {
+    x: f64,
+    y: f64,
+    zoom: f64,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            x: 0.0,
+            y: 0.0,
+            zoom: 1.0,
+        }
+    }
+}
+
+impl View {
+    /// `(x, y, width, height)` of the viewBox for a picture of `w` × `h`.
+    fn view_box(self, w: f64, h: f64) -> (f64, f64, f64, f64) {
+        (
+            self.x - 10.0,
+            self.y - 10.0,
+            (w + 20.0) / self.zoom,
+            (h + 20.0) / self.zoom,
+        )
+    }
+}
+
+/// How far in the zoom goes: 4×, or far enough that a box of a tall picture is readable.
+fn max_zoom(l: &Layout) -> f64 {
+    (l.width.max(l.height) / 400.0).max(4.0)
+}
+
+/// What a pointer drag is doing. `scale` is screen pixels per picture unit when it started.
 #[derive(Clone, Debug, PartialEq)]
 enum Drag {
     Pan {
         x: f64,
         y: f64,
         view: (f64, f64),
+        scale: f64,
     },
     Item {
         key: String,
@@ -56,11 +115,28 @@ enum Drag {
         y: f64,
         start: (f64, f64),
         moved: bool,
+        scale: f64,
     },
     /// From a Service's connector: released over a pod, the Service selects it.
-    Link {
-        service: ObjectRef,
-    },
+    Link { service: ObjectRef },
+}
+
+/// The SVG element's box on screen and the picture → screen mapping of its viewBox
+/// (`preserveAspectRatio` is the default, xMidYMid meet): (left, top, scale, pad x, pad y).
+fn screen_mapping(svg: &NodeRef, vb: (f64, f64, f64, f64)) -> Option<(f64, f64, f64, f64, f64)> {
+    let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
+    let (w, h) = (rect.width(), rect.height());
+    if w <= 0.0 || h <= 0.0 || vb.2 <= 0.0 || vb.3 <= 0.0 {
+        return None;
+    }
+    let scale = (w / vb.2).min(h / vb.3);
+    Some((
+        rect.left(),
+        rect.top(),
+        scale,
+        (w - vb.2 * scale) / 2.0,
+        (h - vb.3 * scale) / 2.0,
+    ))
 }
 
 #[derive(Properties, PartialEq)]
@@ -112,25 +188,70 @@ fn packet(props: &PacketProps) -> Html {
     html! { <circle class="packet" cx={format!("{:.1}", at.0)} cy={format!("{:.1}", at.1)} r="7" /> }
 }
 
-fn render_item(
-    item: &Item,
+/// What a box forwards: a press on it (drag or select), on a Service's connector, on a
+/// group's pods button. Made once per canvas, so boxes compare equal across renders.
+#[derive(Clone, PartialEq)]
+struct BoxEvents {
+    down: Callback<(String, PointerEvent)>,
+    link: Callback<(ObjectRef, PointerEvent)>,
+    toggle: Callback<String>,
+}
+
+#[derive(Properties)]
+struct BoxProps {
+    layout: Rc<Layout>,
+    index: usize,
     selected: bool,
     on_trace: bool,
-    on_down: Callback<PointerEvent>,
-    on_link: Option<Callback<PointerEvent>>,
-) -> Html {
+    events: BoxEvents,
+}
+
+impl PartialEq for BoxProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.selected == other.selected
+            && self.on_trace == other.on_trace
+            && self.events == other.events
+            && ((Rc::ptr_eq(&self.layout, &other.layout) && self.index == other.index)
+                || self.layout.items.get(self.index) == other.layout.items.get(other.index))
+    }
+}
+
+/// One box: a client, an edge object, a Service, a node (or a node's group of pods), a pod.
+#[function_component(ItemBox)]
+fn item_box(props: &BoxProps) -> Html {
+    let Some(item) = props.layout.items.get(props.index) else {
+        return html! {};
+    };
     let class = classes!(
         "item",
         item.kind.class(),
         item.class.clone(),
-        selected.then_some("selected"),
-        on_trace.then_some("on-trace")
+        props.selected.then_some("selected"),
+        props.on_trace.then_some("on-trace"),
+        item.group
+            .as_ref()
+            .map(|g| if g.expanded { "expanded" } else { "grouped" }),
     );
+    let onpointerdown = {
+        let (down, key) = (props.events.down.clone(), item.key.clone());
+        Callback::from(move |e: PointerEvent| down.emit((key.clone(), e)))
+    };
+    let link = (item.kind == BoxKind::Service)
+        .then(|| item.object.clone())
+        .flatten()
+        .map(|service| {
+            let link = props.events.link.clone();
+            Callback::from(move |e: PointerEvent| link.emit((service.clone(), e)))
+        });
     let pod = item.kind == BoxKind::Pod;
     let (title_y, first_line) = if pod { (15.0, 29.0) } else { (20.0, 36.0) };
     let line_y = |i: usize| format!("{:.1}", item.y + first_line + 15.0 * i as f64);
+    let group = item
+        .group
+        .as_ref()
+        .map(|g| group_body(item, g, &props.events.toggle));
     html! {
-        <g class={class} data-key={item.key.clone()} onpointerdown={on_down}>
+        <g class={class} data-key={item.key.clone()} {onpointerdown}>
             <rect x={item.x.to_string()} y={item.y.to_string()} width={item.w.to_string()} height={item.h.to_string()} rx="8" />
             <text class="title" x={(item.x + 10.0).to_string()} y={(item.y + title_y).to_string()}>{ item.title.clone() }</text>
             { for item.lines.iter().enumerate().map(|(i, l)| html! {
@@ -139,7 +260,8 @@ fn render_item(
             if let Some(b) = &item.badge {
                 <text class="badge" x={(item.x + item.w - 8.0).to_string()} y={(item.y + 18.0).to_string()} text-anchor="end">{ b.clone() }</text>
             }
-            if let Some(on_link) = on_link {
+            { group }
+            if let Some(on_link) = link {
                 <circle class="connector" cx={(item.x + item.w / 2.0).to_string()} cy={(item.y + item.h).to_string()} r="7"
                     onpointerdown={on_link}>
                     <title>{ "Drag onto a pod to make this Service select it" }</title>
@@ -149,99 +271,388 @@ fn render_item(
     }
 }
 
+/// A group's pods button (top right) and, collapsed, a bar of the states' shares and the
+/// count of each state in its colour.
+fn group_body(item: &Item, g: &Group, toggle: &Callback<String>) -> Html {
+    if g.total == 0 {
+        return html! {
+            <text class="line" x={(item.x + item.w - 10.0).to_string()} y={(item.y + 18.0).to_string()} text-anchor="end">{ "no pods" }</text>
+        };
+    }
+    let (bw, bh) = (84.0, 20.0);
+    let (bx, by) = (item.x + item.w - bw - 6.0, item.y + 6.0);
+    let what = if item.kind == BoxKind::Node {
+        format!("node {}", item.title)
+    } else {
+        "unscheduled pods".to_owned()
+    };
+    let (label, aria) = if g.expanded {
+        (
+            "▾ count pods".to_owned(),
+            format!("Count the pods of {what} again"),
+        )
+    } else {
+        (
+            format!("▸ {} pods", thousands(g.total)),
+            format!("Show the {} pods of {what}", thousands(g.total)),
+        )
+    };
+    let fire = {
+        let (toggle, key) = (toggle.clone(), item.key.clone());
+        move || toggle.emit(key.clone())
+    };
+    let onclick = {
+        let fire = fire.clone();
+        Callback::from(move |e: MouseEvent| {
+            e.stop_propagation();
+            fire();
+        })
+    };
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if e.key() == "Enter" || e.key() == " " {
+            e.prevent_default();
+            fire();
+        }
+    });
+    // Pressing the button neither drags nor selects the node.
+    let onpointerdown = Callback::from(|e: PointerEvent| e.stop_propagation());
+    let button = html! {
+        <g class="group-toggle" role="button" tabindex="0" aria-label={aria} aria-expanded={g.expanded.to_string()}
+            {onclick} {onkeydown} {onpointerdown}>
+            <rect x={bx.to_string()} y={by.to_string()} width={bw.to_string()} height={bh.to_string()} rx="10" />
+            <text x={(bx + bw / 2.0).to_string()} y={(by + 14.0).to_string()} text-anchor="middle">{ label }</text>
+        </g>
+    };
+    if g.expanded {
+        return button;
+    }
+    // Under the header (its lines end 46 or 61 units down): the bar, then the counts.
+    let top = item.y + item.h - (crate::layout::group_body_height(g) - 6.0);
+    let (x0, width) = (item.x + 10.0, item.w - 20.0);
+    let mut x = x0;
+    let bar: Vec<Html> = g
+        .counts
+        .iter()
+        .map(|c| {
+            let w = width * c.count as f64 / g.total.max(1) as f64;
+            let seg = html! {
+                <rect class={classes!("share", c.class())} x={format!("{x:.1}")} y={top.to_string()}
+                    width={format!("{:.1}", w.max(1.0))} height={GROUP_BAR_H.to_string()} rx="2" />
+            };
+            x += w;
+            seg
+        })
+        .collect();
+    let counts = g.counts.iter().enumerate().map(|(i, c)| {
+        let cx = x0 + (i % 2) as f64 * (width / 2.0);
+        let cy = top + GROUP_BAR_H + 6.0 + (i / 2) as f64 * GROUP_ROW_H;
+        html! {
+            <g class={classes!("count", c.class())}>
+                <rect x={cx.to_string()} y={(cy + 2.0).to_string()} width="9" height="9" rx="2" />
+                <text x={(cx + 14.0).to_string()} y={(cy + 10.5).to_string()}>{ format!("{} {}", thousands(c.count), c.state.as_str()) }</text>
+            </g>
+        }
+    });
+    html! {
+        <>
+            { button }
+            <g class="shares">{ for bar }</g>
+            { for counts }
+        </>
+    }
+}
+
+#[derive(Properties)]
+struct EdgesProps {
+    layout: Rc<Layout>,
+    window: Option<Rect>,
+}
+
+impl PartialEq for EdgesProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.window == other.window
+            && (Rc::ptr_eq(&self.layout, &other.layout) || self.layout.edges == other.layout.edges)
+    }
+}
+
+/// The edges, under the boxes; an edge to a group says how many of its pods it stands for.
+#[function_component(Edges)]
+fn edges(props: &EdgesProps) -> Html {
+    let f = |v: f64| format!("{v:.1}");
+    let shown = |e: &&Edge| props.window.is_none_or(|w| meets(w, e.a.0, e.a.1, e.b.0, e.b.1));
+    html! {
+        <g class="edges">
+            { for props.layout.edges.iter().filter(shown).map(|e| html! {
+                <line class={classes!("edge", e.class, (e.count > 1).then_some("bundle"))}
+                    x1={f(e.a.0)} y1={f(e.a.1)} x2={f(e.b.0)} y2={f(e.b.1)} />
+            }) }
+            { for props.layout.edges.iter().filter(|e| e.count > 1).filter(shown).map(|e| html! {
+                <text class="edge-count" x={f(e.b.0)} y={f(e.b.1 - 4.0)} text-anchor="middle">{ format!("×{}", thousands(e.count)) }</text>
+            }) }
+        </g>
+    }
+}
+
+#[derive(Properties)]
+struct SceneProps {
+    layout: Rc<Layout>,
+    /// The drawn box of the selection (a collapsed group stands for its pods).
+    selected: Option<String>,
+    on_path: Rc<BTreeSet<String>>,
+    events: BoxEvents,
+    /// Only what meets this rectangle is drawn (`None`: everything).
+    window: Option<Rect>,
+}
+
+impl PartialEq for SceneProps {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.layout, &other.layout)
+            && self.selected == other.selected
+            && self.on_path == other.on_path
+            && self.events == other.events
+            && self.window == other.window
+    }
+}
+
+/// `(x0, y0, x1, y1)` in picture units.
+type Rect = (f64, f64, f64, f64);
+
+fn meets(r: Rect, x0: f64, y0: f64, x1: f64, y1: f64) -> bool {
+    x0.min(x1) <= r.2 && x0.max(x1) >= r.0 && y0.min(y1) <= r.3 && y0.max(y1) >= r.1
+}
+
+/// Below this many boxes everything is always drawn, text included.
+const DETAIL_ALWAYS_BELOW: usize = 400;
+/// Text this small on screen (pixels) is not drawn in a large picture: unreadable, and text
+/// is most of what the browser paints (2,000 pods: 100 ms frames with it, 17–33 ms without).
+const TEXT_MIN_PX: f64 = 4.0;
+
+/// The rectangle of the picture the scene draws: what the screen shows, with a margin, snapped
+/// to a grid as coarse as half the screen, so that panning redraws the scene only when it
+/// crosses a grid line (a few times per screen width) rather than on every frame.
+fn scene_window(visible: Rect) -> Rect {
+    let span = (visible.2 - visible.0).max(visible.3 - visible.1).max(1.0);
+    let q = 2f64.powf((span / 2.0).log2().ceil());
+    let lo = |v: f64| ((v - q / 2.0) / q).floor() * q;
+    let hi = |v: f64| ((v + q / 2.0) / q).ceil() * q;
+    (lo(visible.0), lo(visible.1), hi(visible.2), hi(visible.3))
+}
+
+/// Everything but the trace: unchanged while panning and zooming.
+#[function_component(Scene)]
+fn scene(props: &SceneProps) -> Html {
+    let l = &props.layout;
+    let boxed = |(index, item): (usize, &Item)| {
+        html! {
+            <ItemBox key={item.key.clone()} layout={l.clone()} {index}
+                selected={props.selected.as_deref() == Some(item.key.as_str())}
+                on_trace={props.on_path.contains(&item.key)} events={props.events.clone()} />
+        }
+    };
+    let (fx, fy, fw, fh) = l.frame;
+    let shown = |item: &&Item| {
+        props
+            .window
+            .is_none_or(|w| meets(w, item.x, item.y, item.x + item.w, item.y + item.h))
+    };
+    html! {
+        <g class="scene">
+            <rect class="frame" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="14" />
+            <text class="frame-label" x={(fx + 12.0).to_string()} y={(fy + 22.0).to_string()}>{ "cluster" }</text>
+            <Edges layout={l.clone()} window={props.window} />
+            // Pods over their nodes.
+            { for l.items.iter().enumerate().filter(|(_, i)| i.kind != BoxKind::Pod && shown(i)).map(boxed) }
+            { for l.items.iter().enumerate().filter(|(_, i)| i.kind == BoxKind::Pod && shown(i)).map(boxed) }
+        </g>
+    }
+}
+
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
-    let view = use_state(|| (0.0f64, 0.0f64, 1.0f64)); // (x, y, zoom)
+    let view = use_mut_ref(View::default);
     let drag = use_mut_ref(|| None::<Drag>);
     let redraw = use_force_update();
-    let Some(snap) = &props.snapshot else {
-        return html! { <p class="hint">{ "Apply some manifests to see the cluster." }</p> };
-    };
-    let l = layout(&snap.topology, &props.moves.borrow());
-    let path = props
-        .trace
+    let svg = use_node_ref();
+    // The SVG element's size on screen, read after each render (it follows the window).
+    let size = use_mut_ref(|| None::<(f64, f64)>);
+    {
+        let (svg, size, redraw) = (svg.clone(), size.clone(), redraw.clone());
+        use_effect(move || {
+            let now = svg.cast::<web_sys::Element>().map(|e| {
+                let r = e.get_bounding_client_rect();
+                (r.width(), r.height())
+            });
+            if now != *size.borrow() {
+                *size.borrow_mut() = now;
+                redraw.force_update();
+            }
+        });
+    }
+    // Groups the user expanded, and a counter bumped when a box is dragged (the moves live in
+    // the app, which keeps them across applies).
+    let toggled = use_mut_ref(BTreeSet::<String>::new);
+    let moved = use_mut_ref(|| 0u64);
+    let layout: Rc<Layout> = {
+        let moves = props.moves.clone();
+        let deps = (
+            SameSnapshot(props.snapshot.clone()),
+            *moved.borrow(),
+            toggled.borrow().clone(),
+        );
+        use_memo(deps, move |(snap, _, toggled)| match &snap.0 {
+            Some(s) => Rc::new(layout(&s.topology, &moves.borrow(), toggled)),
+            None => Rc::new(Layout::default()),
+        })
         .as_ref()
-        .map(|t| trace_path(&l, t))
-        .unwrap_or_default();
-    let on_path: Vec<String> = props.trace.as_ref().map(trace_keys).unwrap_or_default();
-    let (vx, vy, zoom) = *view;
-    // The whole picture fits at zoom 1, with a margin; panning moves the origin.
-    let view_box = format!(
-        "{:.0} {:.0} {:.0} {:.0}",
-        vx - 10.0,
-        vy - 10.0,
-        (l.width + 20.0) / zoom,
-        (l.height + 20.0) / zoom
-    );
-    let center = |key: &str| l.items.iter().find(|i| i.key == key).map(|i| i.center());
-    let anchor = |key: &str, top: bool| {
-        l.items
-            .iter()
-            .find(|i| i.key == key)
-            .map(|i| (i.x + i.w / 2.0, if top { i.y } else { i.y + i.h }))
+        .clone()
+    };
+    // The handlers are made once; they read the layout and the view of the latest render.
+    let current = use_mut_ref(|| layout.clone());
+    *current.borrow_mut() = layout.clone();
+
+    let events = {
+        let down = {
+            let (drag, moves, view, svg, current) = (
+                drag.clone(),
+                props.moves.clone(),
+                view.clone(),
+                svg.clone(),
+                current.clone(),
+            );
+            use_callback((), move |(key, e): (String, PointerEvent), _| {
+                e.stop_propagation();
+                let l = current.borrow().clone();
+                let vb = view.borrow().view_box(l.width, l.height);
+                let scale = screen_mapping(&svg, vb).map_or(1.0, |m| m.2);
+                let start = moves.borrow().get(&key).copied().unwrap_or((0.0, 0.0));
+                *drag.borrow_mut() = Some(Drag::Item {
+                    key,
+                    x: f64::from(e.client_x()),
+                    y: f64::from(e.client_y()),
+                    start,
+                    moved: false,
+                    scale,
+                });
+            })
+        };
+        let link = {
+            let drag = drag.clone();
+            use_callback((), move |(service, e): (ObjectRef, PointerEvent), _| {
+                e.stop_propagation();
+                *drag.borrow_mut() = Some(Drag::Link { service });
+            })
+        };
+        let toggle = {
+            let (toggled, redraw) = (toggled.clone(), redraw.clone());
+            use_callback((), move |key: String, _| {
+                let mut t = toggled.borrow_mut();
+                if !t.remove(&key) {
+                    t.insert(key);
+                }
+                drop(t);
+                redraw.force_update();
+            })
+        };
+        BoxEvents { down, link, toggle }
     };
 
     let onwheel = {
-        let view = view.clone();
+        let (view, svg, current, redraw) = (view.clone(), svg.clone(), current.clone(), redraw.clone());
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
-            let (x, y, z) = *view;
+            let l = current.borrow().clone();
+            let mut v = view.borrow_mut();
             let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
-            view.set((x, y, (z * factor).clamp(0.25, 4.0)));
+            let zoom = (v.zoom * factor).clamp(0.25, max_zoom(&l));
+            let f = zoom / v.zoom;
+            // The picture point under the pointer stays under it.
+            if let Some((left, top, scale, pad_x, pad_y)) =
+                screen_mapping(&svg, v.view_box(l.width, l.height))
+            {
+                let px = v.x - 10.0 + (f64::from(e.client_x()) - left - pad_x) / scale;
+                let py = v.y - 10.0 + (f64::from(e.client_y()) - top - pad_y) / scale;
+                v.x = px - (px - v.x) / f;
+                v.y = py - (py - v.y) / f;
+            }
+            v.zoom = zoom;
+            drop(v);
+            redraw.force_update();
         })
     };
     let onpointerdown = {
-        let (drag, view) = (drag.clone(), view.clone());
+        let (drag, view, svg, current) = (drag.clone(), view.clone(), svg.clone(), current.clone());
         Callback::from(move |e: PointerEvent| {
-            let (x, y, _) = *view;
+            let l = current.borrow().clone();
+            let v = *view.borrow();
+            let scale = screen_mapping(&svg, v.view_box(l.width, l.height)).map_or(1.0, |m| m.2);
             *drag.borrow_mut() = Some(Drag::Pan {
                 x: f64::from(e.client_x()),
                 y: f64::from(e.client_y()),
-                view: (x, y),
+                view: (v.x, v.y),
+                scale,
             });
         })
     };
     let onpointermove = {
-        let (drag, view, moves, redraw) = (drag.clone(), view.clone(), props.moves.clone(), redraw.clone());
+        let (drag, view, moves, moved, redraw) = (
+            drag.clone(),
+            view.clone(),
+            props.moves.clone(),
+            moved.clone(),
+            redraw.clone(),
+        );
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
-            let (_, _, zoom) = *view;
             match d.as_mut() {
-                Some(Drag::Pan { x, y, view: (vx, vy) }) => {
-                    let dx = (f64::from(e.client_x()) - *x) / zoom;
-                    let dy = (f64::from(e.client_y()) - *y) / zoom;
-                    view.set((*vx - dx, *vy - dy, zoom));
+                Some(Drag::Pan {
+                    x,
+                    y,
+                    view: (vx, vy),
+                    scale,
+                }) => {
+                    let dx = (f64::from(e.client_x()) - *x) / *scale;
+                    let dy = (f64::from(e.client_y()) - *y) / *scale;
+                    let mut v = view.borrow_mut();
+                    v.x = *vx - dx;
+                    v.y = *vy - dy;
+                    drop(v);
+                    redraw.force_update();
                 }
                 Some(Drag::Item {
                     key,
                     x,
                     y,
                     start,
-                    moved,
+                    moved: has_moved,
+                    scale,
                 }) => {
-                    let dx = (f64::from(e.client_x()) - *x) / zoom;
-                    let dy = (f64::from(e.client_y()) - *y) / zoom;
-                    if dx.abs() + dy.abs() > 3.0 {
-                        *moved = true;
+                    let dx = (f64::from(e.client_x()) - *x) / *scale;
+                    let dy = (f64::from(e.client_y()) - *y) / *scale;
+                    if (dx.abs() + dy.abs()) * *scale > 3.0 {
+                        *has_moved = true;
                     }
-                    moves
-                        .borrow_mut()
-                        .insert(key.clone(), (start.0 + dx, start.1 + dy));
-                    redraw.force_update();
+                    if *has_moved {
+                        moves
+                            .borrow_mut()
+                            .insert(key.clone(), (start.0 + dx, start.1 + dy));
+                        *moved.borrow_mut() += 1;
+                        redraw.force_update();
+                    }
                 }
                 Some(Drag::Link { .. }) | None => {}
             }
         })
     };
     let onpointerup = {
-        let (drag, on_select, on_link, items) = (
+        let (drag, on_select, on_link, current) = (
             drag.clone(),
             props.on_select.clone(),
             props.on_link.clone(),
-            l.items.clone(),
+            current.clone(),
         );
         Callback::from(move |e: PointerEvent| {
-            let object_of = |key: &str| items.iter().find(|i| i.key == key).and_then(|i| i.object.clone());
+            let l = current.borrow().clone();
+            let object_of = |key: &str| l.item(key).and_then(|i| i.object.clone());
             let taken = drag.borrow_mut().take();
             match taken {
                 Some(Drag::Item {
@@ -266,58 +677,55 @@ pub fn canvas(props: &CanvasProps) -> Html {
             }
         })
     };
-    let link_down = |item: &Item| {
-        let (drag, service) = (drag.clone(), item.object.clone());
-        service.map(|service| {
-            Callback::from(move |e: PointerEvent| {
-                e.stop_propagation();
-                *drag.borrow_mut() = Some(Drag::Link {
-                    service: service.clone(),
-                });
-            })
-        })
+
+    let Some(_) = &props.snapshot else {
+        return html! { <p class="hint">{ "Apply some manifests to see the cluster." }</p> };
     };
-    let item_down = |item: &Item| {
-        let (drag, moves, key) = (drag.clone(), props.moves.clone(), item.key.clone());
-        Callback::from(move |e: PointerEvent| {
-            e.stop_propagation();
-            let start = moves.borrow().get(&key).copied().unwrap_or((0.0, 0.0));
-            *drag.borrow_mut() = Some(Drag::Item {
-                key: key.clone(),
-                x: f64::from(e.client_x()),
-                y: f64::from(e.client_y()),
-                start,
-                moved: false,
-            });
-        })
-    };
-    let selected_key = props.selected.as_ref().map(crate::layout::key_of);
-    let (fx, fy, fw, fh) = l.frame;
+    let path = props
+        .trace
+        .as_ref()
+        .map(|t| trace_path(&layout, t))
+        .unwrap_or_default();
+    let on_path: Rc<BTreeSet<String>> = Rc::new(
+        props
+            .trace
+            .as_ref()
+            .map(|t| trace_keys(&layout, t))
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+    );
+    let selected = props
+        .selected
+        .as_ref()
+        .and_then(|r| layout.drawn(&key_of(r)))
+        .map(|i| i.key.clone());
+    let (vx, vy, vw, vh) = view.borrow().view_box(layout.width, layout.height);
+    let view_box = format!("{vx:.0} {vy:.0} {vw:.0} {vh:.0}");
+    // What the screen shows (the viewBox, centred, widened to the element's shape), and at
+    // what scale; before the first measure, a guess.
+    let (w, h) = size.borrow().unwrap_or((800.0, 600.0));
+    let scale = (w / vw).min(h / vh).max(1e-9);
+    let (cx, cy) = (vx + vw / 2.0, vy + vh / 2.0);
+    let visible = (
+        cx - w / scale / 2.0,
+        cy - h / scale / 2.0,
+        cx + w / scale / 2.0,
+        cy + h / scale / 2.0,
+    );
+    let large = layout.items.len() >= DETAIL_ALWAYS_BELOW;
+    let window = large.then(|| scene_window(visible));
+    let far = large && 11.0 * scale < TEXT_MIN_PX;
     let polyline: String = path
         .iter()
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect::<Vec<_>>()
         .join(" ");
     html! {
-        <svg class="canvas" role="img" aria-label="Cluster canvas" viewBox={view_box}
+        // A group, not an image: the node groups' buttons are in it.
+        <svg ref={svg} class={classes!("canvas", far.then_some("far"))} role="group" aria-label="Cluster canvas" viewBox={view_box}
             {onwheel} {onpointerdown} {onpointermove} {onpointerup}>
-            <rect class="frame" x={fx.to_string()} y={fy.to_string()} width={fw.to_string()} height={fh.to_string()} rx="14" />
-            <text class="frame-label" x={(fx + 12.0).to_string()} y={(fy + 22.0).to_string()}>{ "cluster" }</text>
-            { for l.edges.iter().filter_map(|e| {
-                let (a, b) = if e.class == "selects" {
-                    (anchor(&e.from, false)?, anchor(&e.to, true)?)
-                } else {
-                    (center(&e.from)?, center(&e.to)?)
-                };
-                Some(html! { <line class={classes!("edge", e.class)} x1={a.0.to_string()} y1={a.1.to_string()} x2={b.0.to_string()} y2={b.1.to_string()} /> })
-            }) }
-            { for l.items.iter().filter(|i| i.kind != BoxKind::Pod).map(|i| {
-                let link = (i.kind == BoxKind::Service).then(|| link_down(i)).flatten();
-                render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i), link)
-            }) }
-            { for l.items.iter().filter(|i| i.kind == BoxKind::Pod).map(|i| {
-                render_item(i, selected_key.as_ref() == Some(&i.key), on_path.contains(&i.key), item_down(i), None)
-            }) }
+            <Scene layout={layout.clone()} {selected} {on_path} {events} {window} />
             if path.len() >= 2 {
                 <polyline class="trace-path" points={polyline} />
                 <Packet points={path.clone()} generation={props.generation} />
