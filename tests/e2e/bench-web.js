@@ -6,7 +6,8 @@
 //   first render   navigation start → the first animation frame with the canvas drawn
 //   send           Send clicked → the trace and the canvas's path shown (a request routed)
 //   animate        frame times (requestAnimationFrame deltas) while the packet moves
-//   pan, zoom      frame times while the canvas is dragged and wheel-zoomed
+//   pan, zoom      frame times while the canvas is dragged and wheel-zoomed (as first framed)
+//   overview       frame times while zooming out to the whole picture and dragging it
 //   expand         a grouped node's "show pods" clicked → its pods drawn (grouped sizes)
 //   select         a pod clicked → the inspector showing it
 // Frame times give the median, p95 and max. The table goes to stdout and, as JSON, to
@@ -127,7 +128,7 @@ async function measure(browser, site, pods) {
   row.send = await page.evaluate(() =>
     window.__krouteTime(
       () => [...document.querySelectorAll('button')].find((b) => b.textContent === 'Send').click(),
-      () => document.querySelector('.trace .verdict') && document.querySelector('svg.canvas .trace-path'),
+      () => document.querySelector('.trace .verdict') && document.querySelector('.trace-path'),
     ),
   );
   row.animate = await frames(page, () => page.waitForTimeout(ANIMATE_MS));
@@ -145,6 +146,22 @@ async function measure(browser, site, pods) {
     for (let i = 0; i < 10; i += 1) await page.mouse.wheel(0, -120);
     for (let i = 0; i < 10; i += 1) await page.mouse.wheel(0, 120);
   });
+
+  // The whole picture at once (zoomed out as far as the wheel goes), dragged.
+  row.overview = await frames(page, async () => {
+    await page.mouse.move(svgBox.x + svgBox.width / 2, svgBox.y + svgBox.height / 2);
+    for (let i = 0; i < 40; i += 1) await page.mouse.wheel(0, 120);
+    const from = await background(page);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 40; i += 1) await page.mouse.move(from.x + 3 * i, from.y + 2 * i);
+    await page.mouse.up();
+  });
+  // Framed again (a double click on the background), for what follows.
+  const back = await background(page);
+  await page.mouse.dblclick(back.x, back.y);
+  // Each measure starts on a page at rest.
+  await page.waitForTimeout(500);
 
   // A grouped node is expanded before one of its pods can be picked.
   const toggle = page.locator('svg.canvas .group-toggle').first();
@@ -187,7 +204,13 @@ function table(rows) {
   add('boxes drawn at first render', (r) => String(r.drawn));
   add('first render (ms)', (r) => fmt(r.firstRender));
   add('send → trace shown (ms)', (r) => fmt(r.send));
-  for (const [key, label] of [['animate', 'packet animating'], ['pan', 'panning'], ['zoom', 'zooming']]) {
+  const phases = [
+    ['animate', 'packet animating'],
+    ['pan', 'panning'],
+    ['zoom', 'zooming'],
+    ['overview', 'zoomed out, panning'],
+  ];
+  for (const [key, label] of phases) {
     add(`${label}: frame median (ms)`, (r) => fmt(r[key].median));
     add(`${label}: frame p95 (ms)`, (r) => fmt(r[key].p95));
     add(`${label}: frame max (ms)`, (r) => fmt(r[key].max));

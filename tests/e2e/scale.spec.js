@@ -60,8 +60,9 @@ test('10,000 pods are drawn as node groups that add up, expand on demand, and a 
   await expect(group).toHaveClass(/grouped/);
   await expect(group).toHaveClass(/on-trace/);
   await shot(page, 'scale-10000-routed');
-  // Expanded, the pod itself is on the path.
-  await group.getByRole('button', { name: `Show the 100 pods of node ${node}` }).click();
+  // Expanded from the keyboard (the focus brings the node on screen), the pod itself is on
+  // the path.
+  await group.getByRole('button', { name: `Show the 100 pods of node ${node}` }).press('Enter');
   await expect(canvas.locator(`g.item.pod[data-key="Pod/default/${pod}"]`)).toHaveClass(/on-trace/);
   expect(problems).toEqual([]);
 });
@@ -70,15 +71,26 @@ test('2,000 pods are drawn pod by pod and one can be selected', async ({ page, s
   test.setTimeout(120_000);
   await page.goto(site.url + scaleFragment(2000));
   const canvas = page.locator('svg.canvas');
-  await expect(canvas.locator('g.item.pod')).toHaveCount(2000 + UNSCHEDULED, { timeout: 90_000 });
+  await expect(canvas.locator('g.item.pod').first()).toBeVisible({ timeout: 90_000 });
   await expect(canvas.locator('.group-toggle')).toHaveCount(0);
+  await shot(page, 'scale-2000-framed');
+  // Zoomed out to the whole picture: every pod is a box of its own (boxes off screen are not
+  // drawn, so only now are they all there).
+  const frame = await page.locator('.canvas-frame').boundingBox();
+  await page.mouse.move(frame.x + frame.width / 2, frame.y + frame.height / 2);
+  for (let i = 0; i < 40; i += 1) await page.mouse.wheel(0, 120);
+  await expect(canvas.locator('g.item.pod')).toHaveCount(2000 + UNSCHEDULED);
   await expect(canvas.locator('g.item.node')).toHaveCount(20);
-  // Zoomed in on the first node, a pod is big enough to click.
+  await expect(canvas).toHaveClass(/far/);
+  await shot(page, 'scale-2000-whole');
+  // Framed again, then zoomed in on the first pod: big enough to click.
+  await page.mouse.dblclick(frame.x + 3, frame.y + 3);
+  await expect(canvas).not.toHaveClass(/far/);
   const pod = canvas.locator('g.item.pod').first();
   const name = (await pod.getAttribute('data-key')).split('/').pop();
-  const box = await pod.boundingBox();
-  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-  for (let i = 0; i < 20; i += 1) await page.mouse.wheel(0, -120);
+  const at = await pod.boundingBox();
+  await page.mouse.move(at.x + at.width / 2, at.y + at.height / 2);
+  for (let i = 0; i < 5; i += 1) await page.mouse.wheel(0, -120);
   await pod.click();
   await expect(pod).toHaveClass(/selected/);
   await expect(page.getByRole('region', { name: 'Inspector' }).locator('.inspected')).toHaveText(`Pod/default/${name}`);

@@ -1,7 +1,12 @@
 //! The Canvas: the cluster as SVG (see `layout`), the last trace's path highlighted with a
-//! packet moving along it, pan (drag the background), zoom (wheel, about the pointer), drag a box
-//! to move it (positions are kept across applies), click a box to inspect it, and in a cluster
-//! drawn by groups, a node's "pods" button to draw its pods one by one (and to count them again).
+//! packet moving along it, pan (drag the background), zoom (wheel, about the pointer; a double
+//! click on the background frames the picture again), drag a box to move it (positions are kept
+//! across applies), click a box to inspect it, and in a cluster drawn by groups, a node's
+//! "pods" button to draw its pods one by one (and to count them again).
+//!
+//! The picture is framed whole, or, when that would make a large picture's text unreadable,
+//! by its full width from the top. Zoomed far out on a large picture, text is not drawn, and
+//! only the boxes near the screen are (see `scene_window`).
 //!
 //! Thousands of boxes stay interactive because work follows what changed: the layout is
 //! computed once per cluster, drag or expansion (not per frame); panning and zooming change only
@@ -13,10 +18,10 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
+use gloo_timers::callback::{Interval, Timeout};
 use kroute::ObjectRef;
 use wasm_bindgen::JsCast;
-use web_sys::{KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
+use web_sys::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
 use crate::layout::{key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout};
@@ -65,50 +70,97 @@ impl PartialEq for SameSnapshot {
     }
 }
 
-/// The visible part of the picture: the origin and the zoom (1: the whole picture fits).
+/// Where the screen looks: the picture point at its top left corner and the scale (screen
+/// pixels per picture unit). The viewBox always has the element's shape, so this is the whole
+/// mapping.
 #[derive(Clone, Copy, Debug, PartialEq)]
 struct View {
     x: f64,
     y: f64,
-    zoom: f64,
-}
-
-impl Default for View {
-    fn default() -> Self {
-        View {
-            x: 0.0,
-            y: 0.0,
-            zoom: 1.0,
-        }
-    }
+    scale: f64,
 }
 
 impl View {
-    /// `(x, y, width, height)` of the viewBox for a picture of `w` × `h`.
-    fn view_box(self, w: f64, h: f64) -> (f64, f64, f64, f64) {
-        (
-            self.x - 10.0,
-            self.y - 10.0,
-            (w + 20.0) / self.zoom,
-            (h + 20.0) / self.zoom,
-        )
+    /// The viewBox on a screen of `size` pixels.
+    fn view_box(self, (w, h): (f64, f64)) -> Rect {
+        (self.x, self.y, w / self.scale, h / self.scale)
     }
 }
 
-/// How far in the zoom goes: 4×, or far enough that a box of a tall picture is readable.
-fn max_zoom(l: &Layout) -> f64 {
-    (l.width.max(l.height) / 400.0).max(4.0)
+/// The size the canvas is assumed to have before it is first measured.
+const GUESSED_SIZE: (f64, f64) = (800.0, 600.0);
+/// The closest zoom: 2 screen pixels per unit (13-unit titles at 26 px), or 4× the whole
+/// picture if that is closer.
+const MAX_SCALE: f64 = 2.0;
+
+/// The whole picture, centred; or, when that would make its text unreadable, its full width
+/// from the top (a tall cluster is then scrolled through by panning).
+fn framing(l: &Layout, (w, h): (f64, f64)) -> View {
+    let (pw, ph) = (l.width + 20.0, l.height + 20.0);
+    let fit = (w / pw).min(h / ph).max(1e-6);
+    let scale = if 11.0 * fit < TEXT_MIN_PX {
+        (w / pw).clamp(fit, MAX_SCALE)
+    } else {
+        fit
+    };
+    let top = if scale > fit {
+        -10.0
+    } else {
+        -10.0 - (h / scale - ph) / 2.0
+    };
+    View {
+        x: -10.0 - (w / scale - pw) / 2.0,
+        y: top,
+        scale,
+    }
 }
 
-/// What a pointer drag is doing. `scale` is screen pixels per picture unit when it started.
+/// How far out and in the wheel zooms, for a picture on a screen of `size`.
+fn scale_limits(l: &Layout, (w, h): (f64, f64)) -> (f64, f64) {
+    let fit = (w / (l.width + 20.0)).min(h / (l.height + 20.0)).max(1e-6);
+    (fit / 2.0, (fit * 4.0).max(MAX_SCALE))
+}
+
+/// The canvas on screen: the visible frame (`w` × `h` pixels) and how far the SVG elements
+/// reach beyond it on each side (`ox`, `oy`): drawn but hidden, so that a drag can move them
+/// as they are (a compositor translation, no repaint) before the view is redrawn.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Screen {
+    w: f64,
+    h: f64,
+    ox: f64,
+    oy: f64,
+}
+
+impl Screen {
+    fn size(self) -> (f64, f64) {
+        (self.w, self.h)
+    }
+}
+
+/// How long the wheel must pause before the view is redrawn.
+const SETTLE_MS: u32 = 150;
+
+/// The CSS transform that shows elements drawn for view `d` as view `t` would draw them, if
+/// they still cover the screen that way (else the view must be redrawn). The elements' box
+/// starts `ox`, `oy` pixels before the screen's; the transform's origin is its top left.
+fn covering_transform(d: View, t: View, sc: Screen) -> Option<String> {
+    let k = t.scale / d.scale;
+    let bx = (d.x - t.x) * t.scale + sc.ox * (1.0 - k);
+    let by = (d.y - t.y) * t.scale + sc.oy * (1.0 - k);
+    // Where the moved box lands, relative to the screen.
+    let (left, top) = (bx - sc.ox, by - sc.oy);
+    let (right, bottom) = (left + k * (sc.w + 2.0 * sc.ox), top + k * (sc.h + 2.0 * sc.oy));
+    let covers = left <= 0.0 && top <= 0.0 && right >= sc.w && bottom >= sc.h;
+    // Scaled far from how it was drawn, it would look blurred or coarse.
+    (covers && (0.5..=2.0).contains(&k)).then(|| format!("translate({bx:.1}px, {by:.1}px) scale({k:.4})"))
+}
+
+/// What a pointer drag is doing.
 #[derive(Clone, Debug, PartialEq)]
 enum Drag {
-    Pan {
-        x: f64,
-        y: f64,
-        view: (f64, f64),
-        scale: f64,
-    },
+    /// Started at client (`x`, `y`) on `view`.
+    Pan { x: f64, y: f64, view: View },
     Item {
         key: String,
         x: f64,
@@ -121,22 +173,24 @@ enum Drag {
     Link { service: ObjectRef },
 }
 
-/// The SVG element's box on screen and the picture → screen mapping of its viewBox
-/// (`preserveAspectRatio` is the default, xMidYMid meet): (left, top, scale, pad x, pad y).
-fn screen_mapping(svg: &NodeRef, vb: (f64, f64, f64, f64)) -> Option<(f64, f64, f64, f64, f64)> {
-    let rect = svg.cast::<web_sys::Element>()?.get_bounding_client_rect();
-    let (w, h) = (rect.width(), rect.height());
-    if w <= 0.0 || h <= 0.0 || vb.2 <= 0.0 || vb.3 <= 0.0 {
-        return None;
+/// The user's view, with the size of the picture it was chosen on.
+type UserView = Option<(View, (f64, f64))>;
+
+/// The view on screen: the user's, or the automatic framing until they pan or zoom, and again
+/// once the picture is another one (half or twice the size: another example, a scale-up).
+fn view_now(view: &RefCell<UserView>, l: &Layout, size: Option<(f64, f64)>) -> View {
+    let same_picture = |(w, h): (f64, f64)| {
+        let close = |a: f64, b: f64| a.max(1.0) / b.max(1.0) < 2.0 && b.max(1.0) / a.max(1.0) < 2.0;
+        close(w, l.width) && close(h, l.height)
+    };
+    match *view.borrow() {
+        Some((v, picture)) if same_picture(picture) => v,
+        _ => framing(l, size.unwrap_or(GUESSED_SIZE)),
     }
-    let scale = (w / vb.2).min(h / vb.3);
-    Some((
-        rect.left(),
-        rect.top(),
-        scale,
-        (w - vb.2 * scale) / 2.0,
-        (h - vb.3 * scale) / 2.0,
-    ))
+}
+
+fn set_view(view: &RefCell<UserView>, l: &Layout, v: View) {
+    *view.borrow_mut() = Some((v, (l.width, l.height)));
 }
 
 #[derive(Properties, PartialEq)]
@@ -195,6 +249,8 @@ struct BoxEvents {
     down: Callback<(String, PointerEvent)>,
     link: Callback<(ObjectRef, PointerEvent)>,
     toggle: Callback<String>,
+    /// A box's button got the keyboard focus: bring the box on screen.
+    reveal: Callback<String>,
 }
 
 #[derive(Properties)]
@@ -246,10 +302,7 @@ fn item_box(props: &BoxProps) -> Html {
     let pod = item.kind == BoxKind::Pod;
     let (title_y, first_line) = if pod { (15.0, 29.0) } else { (20.0, 36.0) };
     let line_y = |i: usize| format!("{:.1}", item.y + first_line + 15.0 * i as f64);
-    let group = item
-        .group
-        .as_ref()
-        .map(|g| group_body(item, g, &props.events.toggle));
+    let group = item.group.as_ref().map(|g| group_body(item, g, &props.events));
     html! {
         <g class={class} data-key={item.key.clone()} {onpointerdown}>
             <rect x={item.x.to_string()} y={item.y.to_string()} width={item.w.to_string()} height={item.h.to_string()} rx="8" />
@@ -271,15 +324,19 @@ fn item_box(props: &BoxProps) -> Html {
     }
 }
 
+/// The size of a group's pods button.
+const TOGGLE_W: f64 = 84.0;
+const TOGGLE_H: f64 = 20.0;
+
 /// A group's pods button (top right) and, collapsed, a bar of the states' shares and the
 /// count of each state in its colour.
-fn group_body(item: &Item, g: &Group, toggle: &Callback<String>) -> Html {
+fn group_body(item: &Item, g: &Group, events: &BoxEvents) -> Html {
     if g.total == 0 {
         return html! {
             <text class="line" x={(item.x + item.w - 10.0).to_string()} y={(item.y + 18.0).to_string()} text-anchor="end">{ "no pods" }</text>
         };
     }
-    let (bw, bh) = (84.0, 20.0);
+    let (bw, bh) = (TOGGLE_W, TOGGLE_H);
     let (bx, by) = (item.x + item.w - bw - 6.0, item.y + 6.0);
     let what = if item.kind == BoxKind::Node {
         format!("node {}", item.title)
@@ -298,7 +355,7 @@ fn group_body(item: &Item, g: &Group, toggle: &Callback<String>) -> Html {
         )
     };
     let fire = {
-        let (toggle, key) = (toggle.clone(), item.key.clone());
+        let (toggle, key) = (events.toggle.clone(), item.key.clone());
         move || toggle.emit(key.clone())
     };
     let onclick = {
@@ -316,9 +373,13 @@ fn group_body(item: &Item, g: &Group, toggle: &Callback<String>) -> Html {
     });
     // Pressing the button neither drags nor selects the node.
     let onpointerdown = Callback::from(|e: PointerEvent| e.stop_propagation());
+    let onfocus = {
+        let (reveal, key) = (events.reveal.clone(), item.key.clone());
+        Callback::from(move |_: FocusEvent| reveal.emit(key.clone()))
+    };
     let button = html! {
         <g class="group-toggle" role="button" tabindex="0" aria-label={aria} aria-expanded={g.expanded.to_string()}
-            {onclick} {onkeydown} {onpointerdown}>
+            {onclick} {onkeydown} {onpointerdown} {onfocus}>
             <rect x={bx.to_string()} y={by.to_string()} width={bw.to_string()} height={bh.to_string()} rx="10" />
             <text x={(bx + bw / 2.0).to_string()} y={(by + 14.0).to_string()} text-anchor="middle">{ label }</text>
         </g>
@@ -469,29 +530,43 @@ fn scene(props: &SceneProps) -> Html {
 
 #[function_component(Canvas)]
 pub fn canvas(props: &CanvasProps) -> Html {
-    let view = use_mut_ref(View::default);
+    // `None`: framed automatically (a double click on the background goes back to it).
+    let view = use_mut_ref(|| None::<(View, (f64, f64))>);
     let drag = use_mut_ref(|| None::<Drag>);
     let redraw = use_force_update();
     let svg = use_node_ref();
-    // The SVG element's size on screen, read after each render (it follows the window).
-    let size = use_mut_ref(|| None::<(f64, f64)>);
+    let overlay = use_node_ref();
+    let frame = use_node_ref();
+    // The canvas on screen, measured after each render (it follows the window).
+    let screen = use_mut_ref(|| None::<Screen>);
     {
-        let (svg, size, redraw) = (svg.clone(), size.clone(), redraw.clone());
+        let (svg, frame, screen, redraw) = (svg.clone(), frame.clone(), screen.clone(), redraw.clone());
         use_effect(move || {
-            let now = svg.cast::<web_sys::Element>().map(|e| {
-                let r = e.get_bounding_client_rect();
-                (r.width(), r.height())
+            let rect = |r: &NodeRef| r.cast::<web_sys::Element>().map(|e| e.get_bounding_client_rect());
+            let now = rect(&frame).zip(rect(&svg)).map(|(f, s)| Screen {
+                w: f.width(),
+                h: f.height(),
+                ox: (f.left() - s.left()).max(0.0),
+                oy: (f.top() - s.top()).max(0.0),
             });
-            if now != *size.borrow() {
-                *size.borrow_mut() = now;
+            if now != *screen.borrow() {
+                *screen.borrow_mut() = now;
                 redraw.force_update();
             }
         });
     }
+    let size = |screen: &RefCell<Option<Screen>>| screen.borrow().map(Screen::size);
+    // The view last drawn, the one a gesture shows on top of it, and the timer that redraws
+    // once the wheel pauses.
+    let drawn = use_mut_ref(|| None::<View>);
+    let pending = use_mut_ref(|| None::<View>);
+    let settle = use_mut_ref(|| None::<Timeout>);
     // Groups the user expanded, and a counter bumped when a box is dragged (the moves live in
     // the app, which keeps them across applies).
     let toggled = use_mut_ref(BTreeSet::<String>::new);
     let moved = use_mut_ref(|| 0u64);
+    // Set by a toggle: the picture grows or shrinks, but it is the same one (the view stays).
+    let same_picture = use_mut_ref(|| false);
     let layout: Rc<Layout> = {
         let moves = props.moves.clone();
         let deps = (
@@ -509,21 +584,25 @@ pub fn canvas(props: &CanvasProps) -> Html {
     // The handlers are made once; they read the layout and the view of the latest render.
     let current = use_mut_ref(|| layout.clone());
     *current.borrow_mut() = layout.clone();
+    let restamp = std::mem::take(&mut *same_picture.borrow_mut());
+    let user = *view.borrow();
+    if let (true, Some((v, _))) = (restamp, user) {
+        set_view(&view, &layout, v);
+    }
 
     let events = {
         let down = {
-            let (drag, moves, view, svg, current) = (
+            let (drag, moves, view, screen, current) = (
                 drag.clone(),
                 props.moves.clone(),
                 view.clone(),
-                svg.clone(),
+                screen.clone(),
                 current.clone(),
             );
             use_callback((), move |(key, e): (String, PointerEvent), _| {
                 e.stop_propagation();
                 let l = current.borrow().clone();
-                let vb = view.borrow().view_box(l.width, l.height);
-                let scale = screen_mapping(&svg, vb).map_or(1.0, |m| m.2);
+                let scale = view_now(&view, &l, size(&screen)).scale;
                 let start = moves.borrow().get(&key).copied().unwrap_or((0.0, 0.0));
                 *drag.borrow_mut() = Some(Drag::Item {
                     key,
@@ -543,8 +622,9 @@ pub fn canvas(props: &CanvasProps) -> Html {
             })
         };
         let toggle = {
-            let (toggled, redraw) = (toggled.clone(), redraw.clone());
+            let (toggled, same_picture, redraw) = (toggled.clone(), same_picture.clone(), redraw.clone());
             use_callback((), move |key: String, _| {
+                *same_picture.borrow_mut() = true;
                 let mut t = toggled.borrow_mut();
                 if !t.remove(&key) {
                     t.insert(key);
@@ -553,70 +633,169 @@ pub fn canvas(props: &CanvasProps) -> Html {
                 redraw.force_update();
             })
         };
-        BoxEvents { down, link, toggle }
+        let reveal = {
+            let (view, screen, current, redraw) =
+                (view.clone(), screen.clone(), current.clone(), redraw.clone());
+            use_callback((), move |key: String, _| {
+                let l = current.borrow().clone();
+                let Some(item) = l.item(&key) else { return };
+                let (w, h) = size(&screen).unwrap_or(GUESSED_SIZE);
+                let v = view_now(&view, &l, Some((w, h)));
+                // The button, in the box's top right corner.
+                let (bx, by) = (item.x + item.w - TOGGLE_W - 6.0, item.y + 6.0);
+                let on_screen = bx >= v.x
+                    && by >= v.y
+                    && bx + TOGGLE_W <= v.x + w / v.scale
+                    && by + TOGGLE_H <= v.y + h / v.scale;
+                if !on_screen {
+                    // Its top centred, a little below the screen's top.
+                    let centred = View {
+                        x: item.x + item.w / 2.0 - w / v.scale / 2.0,
+                        y: item.y - 20.0 / v.scale,
+                        scale: v.scale,
+                    };
+                    set_view(&view, &l, centred);
+                    redraw.force_update();
+                }
+            })
+        };
+        BoxEvents {
+            down,
+            link,
+            toggle,
+            reveal,
+        }
     };
 
+    // A pan or a zoom first moves the SVG elements as drawn (a CSS transform the compositor
+    // applies without repainting them): the view is redrawn when the gesture pauses or ends,
+    // or as soon as the moved elements would no longer cover the screen.
+    let preview = {
+        let (svg, overlay, drawn, pending, screen) = (
+            svg.clone(),
+            overlay.clone(),
+            drawn.clone(),
+            pending.clone(),
+            screen.clone(),
+        );
+        let (view, current, redraw) = (view.clone(), current.clone(), redraw.clone());
+        move |target: Option<View>| {
+            let set_transform = |transform: Option<String>| {
+                for r in [&svg, &overlay] {
+                    if let Some(el) = r.cast::<web_sys::SvgElement>() {
+                        let style = el.style();
+                        let _ = match &transform {
+                            Some(t) => style.set_property("transform", t),
+                            None => style.remove_property("transform").map(drop),
+                        };
+                    }
+                }
+            };
+            let shown = (*drawn.borrow())
+                .zip(target)
+                .zip(*screen.borrow())
+                .and_then(|((d, t), sc)| covering_transform(d, t, sc));
+            match (target, shown) {
+                (Some(t), Some(transform)) => {
+                    set_transform(Some(transform));
+                    *pending.borrow_mut() = Some(t);
+                }
+                // Redraw at the target (or at what is shown, to end a gesture).
+                (target, _) => {
+                    if let Some(t) = target.or_else(|| pending.borrow_mut().take()) {
+                        set_view(&view, &current.borrow(), t);
+                    }
+                    *pending.borrow_mut() = None;
+                    set_transform(None);
+                    redraw.force_update();
+                }
+            }
+        }
+    };
+    // The view the user sees: a gesture's, or the one drawn.
+    let seen = {
+        let (pending, view, screen, current) =
+            (pending.clone(), view.clone(), screen.clone(), current.clone());
+        move || {
+            let shown = *pending.borrow();
+            shown.unwrap_or_else(|| view_now(&view, &current.borrow(), size(&screen)))
+        }
+    };
     let onwheel = {
-        let (view, svg, current, redraw) = (view.clone(), svg.clone(), current.clone(), redraw.clone());
+        let (screen, frame, current, settle) =
+            (screen.clone(), frame.clone(), current.clone(), settle.clone());
+        let (preview, seen) = (preview.clone(), seen.clone());
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             let l = current.borrow().clone();
-            let mut v = view.borrow_mut();
+            let on_screen = size(&screen).unwrap_or(GUESSED_SIZE);
+            let v = seen();
+            let (lo, hi) = scale_limits(&l, on_screen);
             let factor = if e.delta_y() < 0.0 { 1.1 } else { 1.0 / 1.1 };
-            let zoom = (v.zoom * factor).clamp(0.25, max_zoom(&l));
-            let f = zoom / v.zoom;
+            let scale = (v.scale * factor).clamp(lo, hi);
             // The picture point under the pointer stays under it.
-            if let Some((left, top, scale, pad_x, pad_y)) =
-                screen_mapping(&svg, v.view_box(l.width, l.height))
-            {
-                let px = v.x - 10.0 + (f64::from(e.client_x()) - left - pad_x) / scale;
-                let py = v.y - 10.0 + (f64::from(e.client_y()) - top - pad_y) / scale;
-                v.x = px - (px - v.x) / f;
-                v.y = py - (py - v.y) / f;
-            }
-            v.zoom = zoom;
-            drop(v);
-            redraw.force_update();
+            let (left, top) = frame
+                .cast::<web_sys::Element>()
+                .map(|el| {
+                    let r = el.get_bounding_client_rect();
+                    (r.left(), r.top())
+                })
+                .unwrap_or_default();
+            let (sx, sy) = (f64::from(e.client_x()) - left, f64::from(e.client_y()) - top);
+            let (px, py) = (v.x + sx / v.scale, v.y + sy / v.scale);
+            preview(Some(View {
+                x: px - sx / scale,
+                y: py - sy / scale,
+                scale,
+            }));
+            let preview = preview.clone();
+            *settle.borrow_mut() = Some(Timeout::new(SETTLE_MS, move || preview(None)));
         })
     };
     let onpointerdown = {
-        let (drag, view, svg, current) = (drag.clone(), view.clone(), svg.clone(), current.clone());
+        let (drag, seen) = (drag.clone(), seen.clone());
         Callback::from(move |e: PointerEvent| {
-            let l = current.borrow().clone();
-            let v = *view.borrow();
-            let scale = screen_mapping(&svg, v.view_box(l.width, l.height)).map_or(1.0, |m| m.2);
             *drag.borrow_mut() = Some(Drag::Pan {
                 x: f64::from(e.client_x()),
                 y: f64::from(e.client_y()),
-                view: (v.x, v.y),
-                scale,
+                view: seen(),
             });
         })
     };
+    let ondblclick = {
+        let (view, pending, redraw) = (view.clone(), pending.clone(), redraw.clone());
+        Callback::from(move |e: MouseEvent| {
+            let on_box = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                .and_then(|el| el.closest("g.item").ok().flatten())
+                .is_some();
+            if !on_box {
+                *view.borrow_mut() = None;
+                *pending.borrow_mut() = None;
+                redraw.force_update();
+            }
+        })
+    };
     let onpointermove = {
-        let (drag, view, moves, moved, redraw) = (
+        let (drag, moves, moved, redraw, preview) = (
             drag.clone(),
-            view.clone(),
             props.moves.clone(),
             moved.clone(),
             redraw.clone(),
+            preview.clone(),
         );
         Callback::from(move |e: PointerEvent| {
             let mut d = drag.borrow_mut();
             match d.as_mut() {
-                Some(Drag::Pan {
-                    x,
-                    y,
-                    view: (vx, vy),
-                    scale,
-                }) => {
-                    let dx = (f64::from(e.client_x()) - *x) / *scale;
-                    let dy = (f64::from(e.client_y()) - *y) / *scale;
-                    let mut v = view.borrow_mut();
-                    v.x = *vx - dx;
-                    v.y = *vy - dy;
-                    drop(v);
-                    redraw.force_update();
+                Some(Drag::Pan { x, y, view: start }) => {
+                    let dx = f64::from(e.client_x()) - *x;
+                    let dy = f64::from(e.client_y()) - *y;
+                    preview(Some(View {
+                        x: start.x - dx / start.scale,
+                        y: start.y - dy / start.scale,
+                        scale: start.scale,
+                    }));
                 }
                 Some(Drag::Item {
                     key,
@@ -650,11 +829,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             props.on_link.clone(),
             current.clone(),
         );
+        let preview = preview.clone();
         Callback::from(move |e: PointerEvent| {
             let l = current.borrow().clone();
             let object_of = |key: &str| l.item(key).and_then(|i| i.object.clone());
             let taken = drag.borrow_mut().take();
             match taken {
+                Some(Drag::Pan { .. }) => preview(None),
                 Some(Drag::Item {
                     key, moved: false, ..
                 }) => {
@@ -700,36 +881,42 @@ pub fn canvas(props: &CanvasProps) -> Html {
         .as_ref()
         .and_then(|r| layout.drawn(&key_of(r)))
         .map(|i| i.key.clone());
-    let (vx, vy, vw, vh) = view.borrow().view_box(layout.width, layout.height);
-    let view_box = format!("{vx:.0} {vy:.0} {vw:.0} {vh:.0}");
-    // What the screen shows (the viewBox, centred, widened to the element's shape), and at
-    // what scale; before the first measure, a guess.
-    let (w, h) = size.borrow().unwrap_or((800.0, 600.0));
-    let scale = (w / vw).min(h / vh).max(1e-9);
-    let (cx, cy) = (vx + vw / 2.0, vy + vh / 2.0);
-    let visible = (
-        cx - w / scale / 2.0,
-        cy - h / scale / 2.0,
-        cx + w / scale / 2.0,
-        cy + h / scale / 2.0,
-    );
+    // What the screen shows, at what scale (before the first measure, a guess); the SVG
+    // elements reach beyond it by the overscan.
+    let on_screen = screen.borrow().unwrap_or(Screen {
+        w: GUESSED_SIZE.0,
+        h: GUESSED_SIZE.1,
+        ox: 0.0,
+        oy: 0.0,
+    });
+    let v = view_now(&view, &layout, Some(on_screen.size()));
+    *drawn.borrow_mut() = Some(v);
+    let (ox, oy) = (on_screen.ox / v.scale, on_screen.oy / v.scale);
+    let (vx, vy, vw, vh) = v.view_box(on_screen.size());
+    let (vx, vy, vw, vh) = (vx - ox, vy - oy, vw + 2.0 * ox, vh + 2.0 * oy);
+    let view_box = format!("{vx:.2} {vy:.2} {vw:.2} {vh:.2}");
     let large = layout.items.len() >= DETAIL_ALWAYS_BELOW;
-    let window = large.then(|| scene_window(visible));
-    let far = large && 11.0 * scale < TEXT_MIN_PX;
+    let window = large.then(|| scene_window((vx, vy, vx + vw, vy + vh)));
+    let far = large && 11.0 * v.scale < TEXT_MIN_PX;
     let polyline: String = path
         .iter()
         .map(|(x, y)| format!("{x:.1},{y:.1}"))
         .collect::<Vec<_>>()
         .join(" ");
     html! {
-        // A group, not an image: the node groups' buttons are in it.
-        <svg ref={svg} class={classes!("canvas", far.then_some("far"))} role="group" aria-label="Cluster canvas" viewBox={view_box}
-            {onwheel} {onpointerdown} {onpointermove} {onpointerup}>
-            <Scene layout={layout.clone()} {selected} {on_path} {events} {window} />
-            if path.len() >= 2 {
-                <polyline class="trace-path" points={polyline} />
-                <Packet points={path.clone()} generation={props.generation} />
-            }
-        </svg>
+        <div class="canvas-frame" ref={frame}>
+            // A group, not an image: the node groups' buttons are in it.
+            <svg ref={svg} class={classes!("canvas", far.then_some("far"))} role="group" aria-label="Cluster canvas" viewBox={view_box.clone()}
+                {onwheel} {onpointerdown} {onpointermove} {onpointerup} {ondblclick}>
+                <Scene layout={layout.clone()} {selected} {on_path} {events} {window} />
+            </svg>
+            // The trace on a layer of its own: the moving packet repaints only this.
+            <svg ref={overlay} class="canvas-overlay" aria-hidden="true" viewBox={view_box}>
+                if path.len() >= 2 {
+                    <polyline class="trace-path" points={polyline} />
+                    <Packet points={path.clone()} generation={props.generation} />
+                }
+            </svg>
+        </div>
     }
 }
