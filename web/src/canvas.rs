@@ -9,10 +9,11 @@
 //! only the boxes near the screen are (see `scene_window`).
 //!
 //! Thousands of boxes stay interactive because work follows what changed: the layout is
-//! computed once per cluster, drag or expansion (not per frame); panning and zooming change only
-//! the `viewBox` (the scene is a component whose props do not change, so Yew skips it); a
-//! selection re-renders only the boxes whose highlight changed (each box is a keyed component
-//! compared by value); the packet is its own component, so its timer redraws one circle.
+//! computed once per cluster, drag or expansion (not per frame); a pan or a zoom first moves the
+//! drawn SVG (a transform the compositor applies) and then changes only the `viewBox` (the scene
+//! is a component whose props do not change, so Yew skips it); a selection re-renders only the
+//! boxes whose highlight changed (each box is a keyed component compared by value); the packet
+//! is its own component on a layer of its own, so its timer repaints one circle.
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -537,11 +538,26 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let svg = use_node_ref();
     let overlay = use_node_ref();
     let frame = use_node_ref();
-    // The canvas on screen, measured after each render (it follows the window).
+    // The view last drawn, the one a gesture shows on top of it, and the timer that redraws
+    // once the wheel pauses.
+    let drawn = use_mut_ref(|| None::<View>);
+    let pending = use_mut_ref(|| None::<View>);
+    let settle = use_mut_ref(|| None::<Timeout>);
+    // The canvas on screen, measured after each render (it follows the window), except while
+    // a gesture moves the SVG (its box is then not where it is drawn).
     let screen = use_mut_ref(|| None::<Screen>);
     {
-        let (svg, frame, screen, redraw) = (svg.clone(), frame.clone(), screen.clone(), redraw.clone());
+        let (svg, frame, screen, pending, redraw) = (
+            svg.clone(),
+            frame.clone(),
+            screen.clone(),
+            pending.clone(),
+            redraw.clone(),
+        );
         use_effect(move || {
+            if pending.borrow().is_some() {
+                return;
+            }
             let rect = |r: &NodeRef| r.cast::<web_sys::Element>().map(|e| e.get_bounding_client_rect());
             let now = rect(&frame).zip(rect(&svg)).map(|(f, s)| Screen {
                 w: f.width(),
@@ -556,11 +572,6 @@ pub fn canvas(props: &CanvasProps) -> Html {
         });
     }
     let size = |screen: &RefCell<Option<Screen>>| screen.borrow().map(Screen::size);
-    // The view last drawn, the one a gesture shows on top of it, and the timer that redraws
-    // once the wheel pauses.
-    let drawn = use_mut_ref(|| None::<View>);
-    let pending = use_mut_ref(|| None::<View>);
-    let settle = use_mut_ref(|| None::<Timeout>);
     // Groups the user expanded, and a counter bumped when a box is dragged (the moves live in
     // the app, which keeps them across applies).
     let toggled = use_mut_ref(BTreeSet::<String>::new);
