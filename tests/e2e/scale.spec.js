@@ -74,6 +74,13 @@ test('2,000 pods are drawn pod by pod and one can be selected', async ({ page, s
   await expect(canvas.locator('g.item.pod').first()).toBeVisible({ timeout: 90_000 });
   await expect(canvas.locator('.group-toggle')).toHaveCount(0);
   await shot(page, 'scale-2000-framed');
+  // A Service of 2,000 pods: the inspector lists the first ones and counts the rest.
+  await canvas.locator('g.item.service[data-key="Service/default/web"] rect').click();
+  const inspector = page.getByRole('region', { name: 'Inspector' });
+  await expect(inspector.locator('.inspected')).toHaveText('Service/default/web');
+  await expect(inspector.locator('table.terms tbody tr')).toHaveCount(26);
+  await expect(inspector.getByText(`… and ${2000 + UNSCHEDULED - 25} more pods`)).toBeVisible();
+  await expect(inspector.getByText('… and 75 more endpoints').first()).toBeAttached();
   // Zoomed out to the whole picture: every pod is a box of its own (boxes off screen are not
   // drawn, so only now are they all there).
   const frame = await page.locator('.canvas-frame').boundingBox();
