@@ -13,7 +13,7 @@
 //! drawn SVG (a transform the compositor applies) and then changes only the `viewBox` (the scene
 //! is a component whose props do not change, so Yew skips it); a selection re-renders only the
 //! boxes whose highlight changed (each box is a keyed component compared by value); the packet
-//! is its own component on a layer of its own, so its timer repaints one circle.
+//! is its own component on an SVG layer of its own, so its timer repaints one circle.
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -920,11 +920,13 @@ pub fn canvas(props: &CanvasProps) -> Html {
             <svg ref={svg} class={classes!("canvas", far.then_some("far"))} role="group" aria-label="Cluster canvas" viewBox={view_box.clone()}
                 {onwheel} {onpointerdown} {onpointermove} {onpointerup} {ondblclick}>
                 <Scene layout={layout.clone()} {selected} {on_path} {events} {window} />
-            </svg>
-            // The trace on a layer of its own: the moving packet repaints only this.
-            <svg ref={overlay} class="canvas-overlay" aria-hidden="true" viewBox={view_box}>
                 if path.len() >= 2 {
                     <polyline class="trace-path" points={polyline} />
+                }
+            </svg>
+            // The packet on a layer of its own: its timer repaints only this.
+            <svg ref={overlay} class="canvas-overlay" aria-hidden="true" viewBox={view_box}>
+                if path.len() >= 2 {
                     <Packet points={path.clone()} generation={props.generation} />
                 }
             </svg>
