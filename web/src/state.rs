@@ -3,10 +3,13 @@
 //! through the core; while the text is broken, the last good cluster stays on screen with the
 //! errors beside it. Nothing here decides anything about Kubernetes — it asks `kroute`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use kroute::cluster::{ChangeReport, Cluster, Warning};
-use kroute::dataplane::route::{ExpectedShares, Request, RequestError, Source, Trace, TrafficOptions};
+use kroute::dataplane::route::{
+    ExpectedShares, Request, RequestError, RouteState, Source, Trace, TrafficOptions,
+};
 use kroute::examples::{examples, Example};
 use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
@@ -26,12 +29,16 @@ pub struct Snapshot {
     pub warnings: Vec<Warning>,
     /// Dangling references, positioned in the text the cluster was built from.
     pub references: Vec<ManifestIssue>,
+    /// The dataplane's memory between requests (affinity, round robin, its random stream),
+    /// kept beside the cluster so that routing needs no copy of a cluster the views share.
+    pub route_memory: RefCell<RouteState>,
 }
 
 impl Snapshot {
     fn of(cluster: Cluster, warnings: Vec<Warning>, references: Vec<ManifestIssue>) -> Snapshot {
         Snapshot {
             references,
+            route_memory: RefCell::new(cluster.route_state().clone()),
             topology: topology(&cluster),
             tree: object_tree(&cluster),
             sources: route_sources(&cluster),
@@ -253,14 +260,16 @@ impl Workspace {
 
     /// Routes the request bar's request through the current cluster.
     pub fn send(&mut self) {
-        let Some(snap) = self.snapshot.as_mut() else {
+        let Some(snap) = self.snapshot.as_ref() else {
             return;
         };
         let request = self.request.to_request();
-        // The snapshot is shared with the views; routing moves only the dataplane's own state
-        // (affinity, round robin), so a copy-on-write clone is what a send costs at most.
-        let snap = Rc::make_mut(snap);
-        self.result = Some(match snap.cluster.route(&request) {
+        // The snapshot is shared with the views: routing moves only the dataplane's memory,
+        // which the snapshot keeps apart, so the cluster is never copied (10,000 pods: ~0.3 s).
+        let routed = snap
+            .cluster
+            .route_with(&request, &mut snap.route_memory.borrow_mut());
+        self.result = Some(match routed {
             Ok(trace) => SendResult::Trace(Box::new(trace)),
             Err(e) => SendResult::Invalid(e),
         });
@@ -270,7 +279,7 @@ impl Workspace {
     /// Sends `count` more requests like the request bar's (the traffic generator), adding to
     /// the running totals; the core routes them and says what share each outcome should get.
     pub fn send_traffic(&mut self, count: u32, rate_per_s: u32, clients: u32) {
-        let Some(snap) = self.snapshot.as_mut() else {
+        let Some(snap) = self.snapshot.as_ref() else {
             return;
         };
         let request = self.request.to_request();
@@ -279,7 +288,6 @@ impl Workspace {
             interval_ms: u64::from(1000 / rate_per_s.max(1)),
             clients: clients.max(1),
         };
-        let snap = Rc::make_mut(snap);
         let totals = self.traffic.get_or_insert_with(Traffic::default);
         // The expectation depends on the cluster and the request only: computed once for them,
         // not on every tick.
@@ -287,7 +295,10 @@ impl Workspace {
             totals.expected = snap.cluster.expected_shares(&request).ok();
             totals.expected_for = Some(request.clone());
         }
-        match snap.cluster.send_traffic(&request, &options) {
+        let sent = snap
+            .cluster
+            .send_traffic_with(&request, &options, &mut snap.route_memory.borrow_mut());
+        match sent {
             Ok(report) => {
                 totals.sent += report.sent;
                 for (k, v) in &report.hits {
@@ -630,6 +641,23 @@ mod tests {
         assert!(w.text.contains("restartedAt"));
         let not_a_field = Edit::Delete { object: dep };
         assert!(w.live_edit(&not_a_field).is_err());
+    }
+
+    #[test]
+    fn sending_routes_the_cluster_the_views_share_without_copying_it() {
+        let mut w = Workspace::starter();
+        // What the canvas and the inspector hold between renders.
+        let held = w.snapshot.clone().expect("applied");
+        let mut pods = std::collections::BTreeSet::new();
+        for _ in 0..20 {
+            w.send();
+            pods.extend(w.trace().and_then(|t| t.pod()).map(|p| p.name.clone()));
+        }
+        w.send_traffic(50, 100, 1);
+        assert!(w.snapshot.as_ref().is_some_and(|s| Rc::ptr_eq(s, &held)));
+        // The dataplane's memory moved: iptables' draws spread over the replicas.
+        assert!(pods.len() > 1, "{pods:?}");
+        assert_eq!(w.traffic.as_ref().map(|t| t.sent), Some(50));
     }
 
     #[test]
