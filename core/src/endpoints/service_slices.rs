@@ -30,6 +30,7 @@ use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
 use crate::rng::Rng;
+use crate::sort::SharedSort;
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -553,7 +554,7 @@ fn plan_delta<'c>(
             fam.slices.get(name).map(|s| s.slice.clone())
         };
         let creates = place_remaining(ctx, &mut updates, leftover, best_fit);
-        updates.sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
+        updates.stable_sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
         plan.updates.extend(updates);
         plan.creates.extend(creates);
     }

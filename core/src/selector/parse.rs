@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::{parse_int, Operator, Requirement, Selector};
+use crate::sort::SharedSort;
 use crate::validation::names;
 
 /// Why a selector string was rejected, and where.
@@ -418,6 +419,6 @@ impl<'a> Parser<'a> {
 /// Parses `input`; requirements come out sorted by key, ties kept in source order.
 pub(crate) fn parse(input: &str) -> Result<Selector, SelectorParseError> {
     let mut requirements = Parser::new(input).parse_selector()?;
-    requirements.sort_by(|a, b| a.key.cmp(&b.key));
+    requirements.stable_sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Selector::Requirements(requirements))
 }
