@@ -1,4 +1,5 @@
-//! Stable sorting through one shared instance of the standard library's sort.
+//! Stable sorting through one shared instance of the standard library's sort, and sorted
+//! collections collected without another one.
 //!
 //! `slice::sort_by` is generic over the element and the comparison, so each call site with its
 //! own closure compiles its own copy of the whole driftsort (≈3 KB of wasm each; kroute had
@@ -8,6 +9,7 @@
 //! slower by a dynamic call per comparison, which only matters for very long slices on hot
 //! paths (those keep `sort_by`). Size notes: ARCHITECTURE.md, "Size".
 
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
@@ -39,6 +41,32 @@ impl<T> SharedSort<T> for [T] {
         permute(self, order);
     }
 }
+
+/// `collect()` into a `BTreeSet` or `BTreeMap` by inserting each item. The standard
+/// `FromIterator` sorts the items first (then builds the tree in bulk), which is one more
+/// instance of the whole sort for each element type; inserting reuses `insert`. Same result:
+/// for equal map keys the last value stays, as with `collect()`.
+pub trait CollectSorted: Iterator + Sized {
+    fn collect_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        let mut set = BTreeSet::new();
+        set.extend(self);
+        set
+    }
+
+    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        let mut map = BTreeMap::new();
+        map.extend(self);
+        map
+    }
+}
+
+impl<I: Iterator> CollectSorted for I {}
 
 /// The positions `0..n` in the order `cmp` sorts them, stably: the one instance of the sort.
 fn sorted_positions(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
@@ -95,6 +123,23 @@ mod tests {
             whole.stable_sort();
             theirs.sort();
             assert_eq!(whole, theirs, "{items:?}");
+        }
+    }
+
+    #[test]
+    fn collected_like_collect() {
+        // (pairs): repeated keys keep the last value, as `collect()` does.
+        let cases: [Vec<(u8, u8)>; 4] = [
+            vec![],
+            vec![(2, 0), (1, 1), (2, 2), (0, 3), (1, 4)],
+            vec![(0, 0), (0, 1), (0, 2)],
+            (0..100u8).map(|i| (i.wrapping_mul(37) % 11, i)).collect(),
+        ];
+        for pairs in cases {
+            let map: BTreeMap<u8, u8> = pairs.iter().copied().collect();
+            assert_eq!(pairs.iter().copied().collect_map(), map, "{pairs:?}");
+            let set: BTreeSet<u8> = pairs.iter().map(|p| p.0).collect();
+            assert_eq!(pairs.iter().map(|p| p.0).collect_set(), set, "{pairs:?}");
         }
     }
 }

@@ -25,7 +25,7 @@ use super::plan::{
 };
 use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
 use crate::rng::Rng;
-use crate::sort::SharedSort;
+use crate::sort::{CollectSorted, SharedSort};
 
 /// Everything one full reconcile reads.
 #[derive(Clone, Copy, Debug)]
@@ -174,7 +174,7 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
         .iter()
         .enumerate()
         .map(|(i, d)| (&d.endpoint.key, i))
-        .collect();
+        .collect_map();
     let mut placed = vec![false; desired.len()];
     let mut updates = Vec::new();
     let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();

@@ -8,7 +8,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::sort::SharedSort;
+use crate::sort::{CollectSorted, SharedSort};
 use serde::{Deserialize, Serialize};
 
 /// `kubernetes.io/service-name`: how consumers find a Service's slices.
@@ -210,7 +210,7 @@ impl ServiceInfo {
             .iter()
             .filter(|(k, _)| !is_reserved_label(k))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+            .collect_map();
         if self.headless {
             labels.insert(LABEL_HEADLESS.into(), String::new());
         }
