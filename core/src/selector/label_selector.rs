@@ -136,7 +136,7 @@ fn convert_expression(
         }
     }
     let mut values = values.to_vec();
-    values.sort_unstable();
+    values.stable_sort();
     values.dedup();
     operator.map(|operator| Requirement {
         key: expression.key.clone(),

@@ -337,7 +337,7 @@ impl<'a> Parser<'a> {
             self.validate_value(key, value, at)?;
         }
         let mut values: Vec<String> = items.into_iter().map(|(v, _)| String::from(v)).collect();
-        values.sort_unstable();
+        values.stable_sort();
         values.dedup();
         Ok(values)
     }
