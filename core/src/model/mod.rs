@@ -21,6 +21,7 @@ pub use discovery_v1::*;
 pub use gateway_v1::*;
 pub use meta::*;
 pub use networking_v1::*;
+pub use value_de::{decode_with_path, PathError};
 
 use alloc::format;
 use alloc::string::{String, ToString};

@@ -7,8 +7,15 @@
 //! array where the API wants an object is a wrong type either way). Map keys are handed to the
 //! visitors as borrowed strings only, so the field visitors' integer and byte paths are dead
 //! code too. Size notes: ARCHITECTURE.md, "Size".
+//!
+//! [`decode_with_path`] is the same reader keeping the path it is at, so a failure names where
+//! (`request.headers[1]`): what the npm package reads its arguments with. The model's own
+//! decoding keeps no path (it finds the path after a failure, see `error_path`), and its
+//! tracker is a no-op that compiles away.
 
 use alloc::string::String;
+use alloc::vec::Vec;
+use core::cell::RefCell;
 use serde::de::value::BorrowedStrDeserializer;
 use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
@@ -16,12 +23,111 @@ use serde_json::{Error, Map, Value};
 
 /// Decodes `T` from a JSON value (what [`super::Object::from_value`] and its helpers use).
 pub(crate) fn from_value_ref<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, Error> {
-    T::deserialize(ValueDe(value))
+    T::deserialize(ValueDe {
+        value,
+        track: Untracked,
+    })
+}
+
+/// A value that does not decode: where (`headers[1]`, `matchExpressions[0].operator`; empty
+/// for the value itself) and serde's message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PathError {
+    pub path: String,
+    pub message: String,
+}
+
+/// Decodes `T` from a JSON value as the model is decoded, naming the path of a failure: the
+/// innermost key or index being read when it happened (an unknown or missing field is
+/// reported at its object, a wrong value at the value).
+pub fn decode_with_path<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, PathError> {
+    let state = RefCell::new(TrackState::default());
+    let decoded = T::deserialize(ValueDe {
+        value,
+        track: Tracked(&state),
+    });
+    decoded.map_err(|e| {
+        let segments = state.into_inner().failed_at.unwrap_or_default();
+        let mut path = String::new();
+        for segment in segments {
+            match segment {
+                Segment::Key(k) => {
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(&k);
+                }
+                Segment::Index(i) => {
+                    path.push('[');
+                    path.push_str(&alloc::format!("{i}"));
+                    path.push(']');
+                }
+            }
+        }
+        PathError {
+            path,
+            message: alloc::string::ToString::to_string(&e),
+        }
+    })
+}
+
+/// Follows the reader down the value (or not).
+trait Track: Copy {
+    fn enter_key(self, _key: &str) {}
+    fn enter_index(self, _index: usize) {}
+    fn leave(self) {}
+    /// A failure here: the first one reported is the innermost.
+    fn fail(self) {}
+}
+
+/// The model's decoding: no path kept.
+#[derive(Clone, Copy)]
+struct Untracked;
+
+impl Track for Untracked {}
+
+#[derive(Clone, Debug)]
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+#[derive(Default)]
+struct TrackState {
+    at: Vec<Segment>,
+    failed_at: Option<Vec<Segment>>,
+}
+
+#[derive(Clone, Copy)]
+struct Tracked<'t>(&'t RefCell<TrackState>);
+
+impl Track for Tracked<'_> {
+    fn enter_key(self, key: &str) {
+        self.0.borrow_mut().at.push(Segment::Key(String::from(key)));
+    }
+
+    fn enter_index(self, index: usize) {
+        self.0.borrow_mut().at.push(Segment::Index(index));
+    }
+
+    fn leave(self) {
+        self.0.borrow_mut().at.pop();
+    }
+
+    fn fail(self) {
+        let mut state = self.0.borrow_mut();
+        if state.failed_at.is_none() {
+            state.failed_at = Some(state.at.clone());
+        }
+    }
 }
 
 /// A `&Value` as a serde `Deserializer`.
 #[derive(Clone, Copy)]
-pub(crate) struct ValueDe<'a>(pub &'a Value);
+struct ValueDe<'a, K> {
+    value: &'a Value,
+    track: K,
+}
 
 /// serde_json's wording for the value found (`integer `80``, `a sequence`…).
 fn unexpected(value: &Value) -> Unexpected<'_> {
@@ -43,20 +149,33 @@ fn invalid_type(value: &Value, expected: &dyn Expected) -> Error {
     de::Error::invalid_type(unexpected(value), expected)
 }
 
-fn visit_array<'de, V: Visitor<'de>>(items: &'de [Value], visitor: V) -> Result<V::Value, Error> {
-    let mut seq = SeqDe(items.iter());
+fn visit_array<'de, V: Visitor<'de>, K: Track>(
+    items: &'de [Value],
+    track: K,
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut seq = SeqDe {
+        iter: items.iter(),
+        index: 0,
+        track,
+    };
     let out = visitor.visit_seq(&mut seq)?;
-    if seq.0.len() == 0 {
+    if seq.iter.len() == 0 {
         Ok(out)
     } else {
         Err(de::Error::invalid_length(items.len(), &"fewer elements in array"))
     }
 }
 
-fn visit_object<'de, V: Visitor<'de>>(map: &'de Map<String, Value>, visitor: V) -> Result<V::Value, Error> {
+fn visit_object<'de, V: Visitor<'de>, K: Track>(
+    map: &'de Map<String, Value>,
+    track: K,
+    visitor: V,
+) -> Result<V::Value, Error> {
     let mut access = MapDe {
         iter: map.iter(),
         value: None,
+        track,
     };
     let out = visitor.visit_map(&mut access)?;
     if access.iter.len() == 0 {
@@ -71,21 +190,32 @@ macro_rules! forward_to_json {
     ($($method:ident)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-                de::Deserializer::$method(self.0, visitor)
+                let track = self.track;
+                de::Deserializer::$method(self.value, visitor).inspect_err(|_| track.fail())
             }
         )*
     };
 }
 
-impl<'de> de::Deserializer<'de> for ValueDe<'de> {
+impl<'de, K: Track> ValueDe<'de, K> {
+    /// `result`, with a failure reported where this value is.
+    fn here<T>(self, result: Result<T, Error>) -> Result<T, Error> {
+        if result.is_err() {
+            self.track.fail();
+        }
+        result
+    }
+}
+
+impl<'de, K: Track> de::Deserializer<'de> for ValueDe<'de, K> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::Array(items) => visit_array(items, visitor),
-            Value::Object(map) => visit_object(map, visitor),
+        self.here(match self.value {
+            Value::Array(items) => visit_array(items, self.track, visitor),
+            Value::Object(map) => visit_object(map, self.track, visitor),
             scalar => de::Deserializer::deserialize_any(scalar, visitor),
-        }
+        })
     }
 
     forward_to_json! {
@@ -96,11 +226,11 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     }
 
     fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
+        self.here(match self.value {
             Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Array(items) => visit_array(items, visitor),
+            Value::Array(items) => visit_array(items, self.track, visitor),
             other => Err(invalid_type(other, &visitor)),
-        }
+        })
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -108,8 +238,8 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     }
 
     fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::Null => visitor.visit_none(),
+        match self.value {
+            Value::Null => self.here(visitor.visit_none()),
             _ => visitor.visit_some(self),
         }
     }
@@ -131,10 +261,10 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::Array(items) => visit_array(items, visitor),
+        self.here(match self.value {
+            Value::Array(items) => visit_array(items, self.track, visitor),
             other => Err(invalid_type(other, &visitor)),
-        }
+        })
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
@@ -151,10 +281,10 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::Object(map) => visit_object(map, visitor),
+        self.here(match self.value {
+            Value::Object(map) => visit_object(map, self.track, visitor),
             other => Err(invalid_type(other, &visitor)),
-        }
+        })
     }
 
     /// An object only (see the module notes): an array is a wrong type.
@@ -173,14 +303,20 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
         _variants: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match self.0 {
-            Value::String(variant) => visitor.visit_enum(EnumDe { variant, value: None }),
+        let track = self.track;
+        self.here(match self.value {
+            Value::String(variant) => visitor.visit_enum(EnumDe {
+                variant,
+                value: None,
+                track,
+            }),
             Value::Object(map) => {
                 let mut entries = map.iter();
                 match (entries.next(), entries.next()) {
                     (Some((variant, value)), None) => visitor.visit_enum(EnumDe {
                         variant,
                         value: Some(value),
+                        track,
                     }),
                     _ => Err(de::Error::invalid_value(
                         Unexpected::Map,
@@ -189,7 +325,7 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
                 }
             }
             other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
-        }
+        })
     }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -197,34 +333,57 @@ impl<'de> de::Deserializer<'de> for ValueDe<'de> {
     }
 }
 
-struct SeqDe<'a>(core::slice::Iter<'a, Value>);
+struct SeqDe<'a, K> {
+    iter: core::slice::Iter<'a, Value>,
+    index: usize,
+    track: K,
+}
 
-impl<'de> de::SeqAccess<'de> for SeqDe<'de> {
+impl<'de, K: Track> de::SeqAccess<'de> for SeqDe<'de, K> {
     type Error = Error;
 
     fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Error> {
-        self.0.next().map(|v| seed.deserialize(ValueDe(v))).transpose()
+        let Some(value) = self.iter.next() else {
+            return Ok(None);
+        };
+        self.track.enter_index(self.index);
+        self.index += 1;
+        let out = seed.deserialize(ValueDe {
+            value,
+            track: self.track,
+        });
+        if out.is_err() {
+            self.track.fail();
+        }
+        self.track.leave();
+        out.map(Some)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.0.len())
+        Some(self.iter.len())
     }
 }
 
-struct MapDe<'a> {
+struct MapDe<'a, K> {
     iter: serde_json::map::Iter<'a>,
-    value: Option<&'a Value>,
+    value: Option<(&'a str, &'a Value)>,
+    track: K,
 }
 
-impl<'de> de::MapAccess<'de> for MapDe<'de> {
+impl<'de, K: Track> de::MapAccess<'de> for MapDe<'de, K> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
         match self.iter.next() {
             Some((key, value)) => {
-                self.value = Some(value);
-                let key: BorrowedStrDeserializer<'de, Error> = BorrowedStrDeserializer::new(key);
-                seed.deserialize(key).map(Some)
+                self.value = Some((key, value));
+                let key_de: BorrowedStrDeserializer<'de, Error> = BorrowedStrDeserializer::new(key);
+                seed.deserialize(key_de).map(Some).inspect_err(|_| {
+                    // An unknown field: reported at its key.
+                    self.track.enter_key(key);
+                    self.track.fail();
+                    self.track.leave();
+                })
             }
             None => Ok(None),
         }
@@ -232,7 +391,18 @@ impl<'de> de::MapAccess<'de> for MapDe<'de> {
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Error> {
         match self.value.take() {
-            Some(value) => seed.deserialize(ValueDe(value)),
+            Some((key, value)) => {
+                self.track.enter_key(key);
+                let out = seed.deserialize(ValueDe {
+                    value,
+                    track: self.track,
+                });
+                if out.is_err() {
+                    self.track.fail();
+                }
+                self.track.leave();
+                out
+            }
             None => Err(de::Error::custom("value is missing")),
         }
     }
@@ -242,36 +412,55 @@ impl<'de> de::MapAccess<'de> for MapDe<'de> {
     }
 }
 
-struct EnumDe<'a> {
+struct EnumDe<'a, K> {
     variant: &'a str,
     value: Option<&'a Value>,
+    track: K,
 }
 
-impl<'de> de::EnumAccess<'de> for EnumDe<'de> {
+impl<'de, K: Track> de::EnumAccess<'de> for EnumDe<'de, K> {
     type Error = Error;
-    type Variant = VariantDe<'de>;
+    type Variant = VariantDe<'de, K>;
 
-    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, VariantDe<'de>), Error> {
+    fn variant_seed<V: DeserializeSeed<'de>>(self, seed: V) -> Result<(V::Value, VariantDe<'de, K>), Error> {
         let variant: BorrowedStrDeserializer<'de, Error> = BorrowedStrDeserializer::new(self.variant);
-        seed.deserialize(variant).map(|v| (v, VariantDe(self.value)))
+        let track = self.track;
+        seed.deserialize(variant).map(|v| {
+            (
+                v,
+                VariantDe {
+                    value: self.value,
+                    track,
+                },
+            )
+        })
     }
 }
 
-struct VariantDe<'a>(Option<&'a Value>);
+struct VariantDe<'a, K> {
+    value: Option<&'a Value>,
+    track: K,
+}
 
-impl<'de> de::VariantAccess<'de> for VariantDe<'de> {
+impl<'de, K: Track> de::VariantAccess<'de> for VariantDe<'de, K> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
-        match self.0 {
-            Some(value) => de::Deserialize::deserialize(ValueDe(value)),
+        match self.value {
+            Some(value) => de::Deserialize::deserialize(ValueDe {
+                value,
+                track: self.track,
+            }),
             None => Ok(()),
         }
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        match self.0 {
-            Some(value) => seed.deserialize(ValueDe(value)),
+        match self.value {
+            Some(value) => seed.deserialize(ValueDe {
+                value,
+                track: self.track,
+            }),
             None => Err(de::Error::invalid_type(
                 Unexpected::UnitVariant,
                 &"newtype variant",
@@ -280,9 +469,9 @@ impl<'de> de::VariantAccess<'de> for VariantDe<'de> {
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
-        match self.0 {
+        match self.value {
             Some(Value::Array(items)) if items.is_empty() => visitor.visit_unit(),
-            Some(Value::Array(items)) => visit_array(items, visitor),
+            Some(Value::Array(items)) => visit_array(items, self.track, visitor),
             Some(other) => Err(de::Error::invalid_type(unexpected(other), &"tuple variant")),
             None => Err(de::Error::invalid_type(Unexpected::UnitVariant, &"tuple variant")),
         }
@@ -293,8 +482,8 @@ impl<'de> de::VariantAccess<'de> for VariantDe<'de> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        match self.0 {
-            Some(Value::Object(map)) => visit_object(map, visitor),
+        match self.value {
+            Some(Value::Object(map)) => visit_object(map, self.track, visitor),
             Some(other) => Err(de::Error::invalid_type(unexpected(other), &"struct variant")),
             None => Err(de::Error::invalid_type(
                 Unexpected::UnitVariant,
@@ -307,6 +496,7 @@ impl<'de> de::VariantAccess<'de> for VariantDe<'de> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::boxed::Box;
     use alloc::collections::BTreeMap;
     use alloc::string::ToString;
     use alloc::vec::Vec;
@@ -381,6 +571,71 @@ mod tests {
             from_value_ref::<Shape>(&array).map_err(|e| e.to_string()),
             Err("invalid type: sequence, expected struct Shape".to_string())
         );
+    }
+
+    #[test]
+    fn paths_of_failures() {
+        // (input, path, message)
+        let cases = [
+            (
+                json!({"name": 1}),
+                "name",
+                "invalid type: integer `1`, expected a string",
+            ),
+            (
+                json!({"name": "a", "ports": [80, "x"]}),
+                "ports[1]",
+                "invalid type: string \"x\", expected u16",
+            ),
+            (
+                json!({"name": "a", "labels": {"k": 2}}),
+                "labels.k",
+                "invalid type: integer `2`, expected a string",
+            ),
+            (
+                json!({"name": "a", "kind": "Other"}),
+                "kind",
+                "unknown variant `Other`, expected one of `Plain`, `Weighted`, `Split`",
+            ),
+            (
+                json!({"name": "a", "kind": {"Split": {"left": -1}}}),
+                "kind.left",
+                "invalid value: integer `-1`, expected u8",
+            ),
+            (
+                json!({"name": "a", "pair": [1, 2]}),
+                "pair[1]",
+                "invalid type: integer `2`, expected a boolean",
+            ),
+            (json!({"ports": []}), "", "missing field `name`"),
+            (
+                json!({"name": "a", "extra": {"deep": [1]}, "ports": {}}),
+                "ports",
+                "invalid type: map, expected a sequence",
+            ),
+            (json!([1]), "", "invalid type: sequence, expected struct Shape"),
+        ];
+        for (input, path, message) in cases {
+            assert_eq!(
+                decode_with_path::<Shape>(&input),
+                Err(PathError {
+                    path: path.to_string(),
+                    message: message.to_string()
+                }),
+                "{input}"
+            );
+        }
+        // deny_unknown_fields: the unknown key is the path.
+        #[derive(Debug, Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Strict {
+            #[serde(default)]
+            #[allow(dead_code)]
+            inner: Option<Box<Strict>>,
+        }
+        let err = decode_with_path::<Strict>(&json!({"inner": {"inner": {"typo": 1}}})).map(|_| ());
+        assert_eq!(err.map_err(|e| e.path), Err("inner.inner.typo".to_string()));
+        assert!(decode_with_path::<Shape>(&json!({"name": "a", "ports": [1]})).is_ok());
     }
 
     #[test]
