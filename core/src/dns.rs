@@ -18,6 +18,7 @@ use serde::Serialize;
 
 use crate::cluster::Cluster;
 use crate::model::{EndpointSlice, Kind, Object, Service, ServiceType};
+use crate::sort::SharedSort;
 
 /// `options ndots:5` of the pod resolver.
 pub const NDOTS: usize = 5;
@@ -325,7 +326,7 @@ impl Cluster {
                 },
             });
         }
-        records.sort_by(|a, b| record_ip(a).cmp(record_ip(b)));
+        records.stable_sort_by(|a, b| record_ip(a).cmp(record_ip(b)));
         Lookup::Records(records)
     }
 
@@ -388,7 +389,7 @@ impl Cluster {
                 service: name.to_string(),
             });
         }
-        records.sort_by(|a, b| srv_target(a).cmp(srv_target(b)));
+        records.stable_sort_by(|a, b| srv_target(a).cmp(srv_target(b)));
         Lookup::Records(records)
     }
 

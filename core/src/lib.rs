@@ -45,6 +45,7 @@ pub mod manifest;
 pub mod model;
 pub mod rng;
 pub mod selector;
+pub mod sort;
 pub mod validation;
 pub mod view;
 

@@ -12,6 +12,7 @@ use crate::answers::ApplyAnswer;
 use crate::input::{self, ClusterOptions, ExportInput, InputError, ResolveInput, RouteInput};
 use crate::js::{self, from_js, optional, to_js, type_error};
 use crate::{optional_string_arg, string_arg};
+use kroute::sort::SharedSort;
 
 /// A simulated cluster: nodes, a seed, a clock that moves only when `advance` is called.
 #[wasm_bindgen(js_name = Cluster)]
@@ -255,7 +256,7 @@ impl JsCluster {
                     .map(|o| Object::Other(o.clone()))
                     .filter(|o| namespace.is_none() || o.namespace() == namespace)
                     .collect();
-                found.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+                found.stable_sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
                 found
             }
         }

@@ -48,8 +48,8 @@ pub fn source(from: &Value, path: &str) -> Result<Source, InputError> {
     match from {
         Value::Null => Ok(Source::default()),
         Value::String(text) => source_text(text).map_err(|m| InputError::new(path, m)),
-        Value::Object(_) => serde_json::from_value(from.clone())
-            .map_err(|e| InputError::new(path, format!("{e}; expected {FROM_SYNTAX}"))),
+        Value::Object(_) => kroute::model::decode_with_path(from)
+            .map_err(|e| InputError::new(path, format!("{}; expected {FROM_SYNTAX}", e.message))),
         other => Err(InputError::new(
             path,
             format!("{} is not a source; expected {FROM_SYNTAX}", describe(other)),

@@ -31,16 +31,18 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsV
     let fail = |path: String, message: String| type_error(&InputError::new(&path, message));
     let json: serde_json::Value =
         serde_wasm_bindgen::from_value(value).map_err(|e| fail(what.to_owned(), e.to_string()))?;
-    serde_path_to_error::deserialize(json).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = if inner == "." || inner.is_empty() {
+    // The core's reader, which names the path of a failure (the model's own decoder, so the
+    // wasm holds one JSON value reader).
+    kroute::model::decode_with_path(&json).map_err(|e| {
+        let inner = e.path;
+        let path = if inner.is_empty() {
             what.to_owned()
         } else if inner.starts_with('[') {
             format!("{what}{inner}")
         } else {
             format!("{what}.{inner}")
         };
-        fail(path, e.into_inner().to_string())
+        fail(path, e.message)
     })
 }
 

@@ -139,10 +139,7 @@ pub fn match_http_route_js(
             Object::Gateway(g) => gateways.push(g),
             Object::HttpRoute(r) => routes.push(r),
             Object::Namespace(n) => {
-                namespaces.insert(
-                    n.metadata.name.clone(),
-                    n.metadata.labels.clone().into_iter().collect(),
-                );
+                namespaces.insert(n.metadata.name.clone(), n.metadata.labels.clone());
             }
             Object::Other(o) if o.kind == "ReferenceGrant" => {
                 grants.extend(ReferenceGrantRule::from_object(&o.raw))

@@ -2,6 +2,7 @@
 //! and listed below with document, line, column, object and field path.
 
 use kroute::manifest::ManifestIssue;
+use kroute::sort::CollectSorted;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -37,8 +38,8 @@ pub fn issue_text(i: &ManifestIssue) -> String {
 pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
     let lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
-    let bad: std::collections::BTreeSet<usize> = props.issues.iter().map(|i| i.line).collect();
-    let warned: std::collections::BTreeSet<usize> = props.warnings.iter().map(|i| i.line).collect();
+    let bad: std::collections::BTreeSet<usize> = props.issues.iter().map(|i| i.line).collect_set();
+    let warned: std::collections::BTreeSet<usize> = props.warnings.iter().map(|i| i.line).collect_set();
     let oninput = {
         let cb = props.on_input.clone();
         Callback::from(move |e: InputEvent| {

@@ -184,11 +184,10 @@ fn field_input(
 
 fn labels_value(text: &str) -> Result<serde_json::Value, String> {
     let map = kroute::selector::equality_map(text).map_err(|e| e.to_string())?;
-    Ok(serde_json::Value::Object(
-        map.into_iter()
-            .map(|(k, v)| (k, serde_json::Value::String(v)))
-            .collect(),
-    ))
+    // Extended rather than collected: serde_json's Map::from_iter sorts first (see kroute::sort).
+    let mut object = serde_json::Map::new();
+    object.extend(map.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))));
+    Ok(serde_json::Value::Object(object))
 }
 
 fn replicas_value(text: &str) -> Result<serde_json::Value, String> {

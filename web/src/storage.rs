@@ -57,7 +57,7 @@ pub fn initial_workspace() -> Workspace {
         }
     });
     if ws.previous.is_none() {
-        ws.previous = get(PREVIOUS_KEY).and_then(|raw| serde_json::from_str(&raw).ok());
+        ws.previous = get(PREVIOUS_KEY).and_then(|raw| serde_json::from_slice(raw.as_bytes()).ok());
     }
     ws
 }
@@ -69,7 +69,8 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
         return match codec::decode(&payload) {
             Ok(saved) => {
                 // What this browser had stays one click away.
-                let mut ws = match stored.and_then(|raw| serde_json::from_str::<Saved>(&raw).ok()) {
+                let mut ws = match stored.and_then(|raw| serde_json::from_slice::<Saved>(raw.as_bytes()).ok())
+                {
                     Some(mine) => Workspace::new(mine),
                     None => Workspace::starter(),
                 };
@@ -88,7 +89,8 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
     }
     match stored {
         None => Workspace::starter(),
-        Some(raw) => match serde_json::from_str::<Saved>(&raw) {
+        // from_slice, as the share link's codec: one JSON reader in the wasm, not two.
+        Some(raw) => match serde_json::from_slice::<Saved>(raw.as_bytes()) {
             Ok(saved) => Workspace::new(saved),
             Err(e) => {
                 keep_damaged(&raw);

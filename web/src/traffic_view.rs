@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use crate::state::Traffic;
+use kroute::sort::SharedSort;
 
 /// Requests per second the generator offers.
 pub const RATES: [u32; 4] = [5, 20, 50, 200];
@@ -99,7 +100,7 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                     }
                 }
             }
-            outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+            outcomes.stable_sort_by(|a, b| a.0.cmp(&b.0));
             let mut node_expected: std::collections::BTreeMap<String, f64> = Default::default();
             if let Some(e) = &t.expected {
                 for s in &e.shares {

@@ -28,7 +28,8 @@ commands:
           stops at the first failing suite unless given --keep-going
   serve   setup, then `trunk serve` on http://127.0.0.1:8080 (extra arguments go to trunk)
   npm     setup, then build the npm package into target/npm/kroute/ (Node + browser builds,
-          wasm-opt -Oz) and `npm pack` it; prints the .wasm gzip size
+          wasm-opt -Oz --converge) and `npm pack` it; prints the .wasm gzip size against
+          the goal
   bench   `cargo bench -p kroute`, collecting `ratio <name> <value>` lines into
           target/bench/summary.json (extra arguments go to cargo bench); then the release
           page at 2,000 and 10,000 pods in headless Chromium (first render, send, frame

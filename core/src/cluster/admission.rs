@@ -17,6 +17,7 @@ use crate::ipam::{AllocError, Allocator, Transaction};
 use crate::model::{
     IntOrString, Kind, LoadBalancerIngress, LoadBalancerStatus, Object, Service, ServiceType,
 };
+use crate::sort::CollectSorted;
 use crate::validation::validate_object;
 
 /// The batch, checked and with its allocations made. `derived[i]` says why object `i` is left
@@ -33,7 +34,7 @@ pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admit
         .iter()
         .filter(|o| o.kind() == Some(Kind::Namespace))
         .map(|o| o.name().to_string())
-        .collect();
+        .collect_set();
 
     let derived = super::derived::derived_objects(cluster, &objects);
     for (index, object) in objects.iter().enumerate() {

@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 use super::{Actor, ChangeReport, Cluster, ObjectKey, Origin};
 use crate::error::ObjectRef;
 use crate::model::Object;
+use crate::sort::CollectSorted;
 
 /// Last-applied objects by key. Cloned with the cluster.
 #[derive(Clone, Debug, Default)]
@@ -34,7 +35,7 @@ impl Applied {
             .iter()
             .filter(|e| e.by == Actor::User)
             .map(|e| &e.object)
-            .collect();
+            .collect_set();
         let mut keys = Vec::new();
         for object in written {
             let Some(key) = ObjectKey::of(&object) else {

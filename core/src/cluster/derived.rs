@@ -13,6 +13,7 @@ use alloc::vec::Vec;
 use super::{Cluster, ObjectKey};
 use crate::controllers::services::managed_selector;
 use crate::model::{Kind, Object};
+use crate::sort::CollectSorted;
 
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 const SLICE_CONTROLLER: &str = "endpointslice-controller.k8s.io";
@@ -21,7 +22,7 @@ const SERVICE_NAME: &str = "kubernetes.io/service-name";
 /// For each object of the batch: `Some(why)` when a controller derives it from another object
 /// of the cluster or of the batch.
 pub(super) fn derived_objects(cluster: &Cluster, objects: &[Object]) -> Vec<Option<String>> {
-    let batch: BTreeSet<ObjectKey> = objects.iter().filter_map(ObjectKey::of).collect();
+    let batch: BTreeSet<ObjectKey> = objects.iter().filter_map(ObjectKey::of).collect_set();
     let present = |kind: Kind, ns: &str, name: &str| {
         let key = ObjectKey::new(kind, ns, name);
         batch.contains(&key) || cluster.store.contains(&key)
@@ -35,7 +36,7 @@ pub(super) fn derived_objects(cluster: &Cluster, objects: &[Object]) -> Vec<Opti
             }
             _ => None,
         })
-        .collect();
+        .collect_set();
     let selector_service = |ns: &str, name: &str| {
         batch_selector_services.contains(&(ns, name))
             || matches!(cluster.get(Kind::Service, Some(ns), name), Some(Object::Service(s)) if managed_selector(s).is_some())

@@ -18,6 +18,7 @@ use alloc::vec::Vec;
 use super::replicaset::{owner_ref, pod_template_hash};
 use crate::cluster::{ChangeReport, Cluster, Entry, ObjectKey};
 use crate::model::{Deployment, IntOrString, Kind, Object, ObjectMeta, ReplicaSet, ReplicaSetSpec};
+use crate::sort::SharedSort;
 
 const DEPLOYMENT: &str = "deployment";
 
@@ -151,7 +152,7 @@ impl Cluster {
             .into_iter()
             .filter_map(|k| self.replica_set_counts(&k).map(|(c, created)| (k, c, created)))
             .collect();
-        old.sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)));
+        old.stable_sort_by(|a, b| a.2.cmp(&b.2).then_with(|| a.0.name.cmp(&b.0.name)));
         let Some((new, _)) = self.replica_set_counts(&new_key) else {
             return;
         };

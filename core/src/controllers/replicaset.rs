@@ -8,6 +8,7 @@ use alloc::vec::Vec;
 
 use crate::cluster::{Actor, ChangeReport, Cluster, Entry, ObjectKey};
 use crate::model::{Kind, Object, OwnerReference, Pod, PodTemplateSpec};
+use crate::sort::SharedSort;
 
 const DEPLOYMENT: &str = "deployment";
 const REPLICASET: &str = "replicaset";
@@ -131,7 +132,7 @@ impl Cluster {
             }
         } else if active.len() > want {
             // Upstream's deletion order: unscheduled, then not ready, then the newest.
-            active.sort_by(|(ka, a), (kb, b)| {
+            active.stable_sort_by(|(ka, a), (kb, b)| {
                 let rank = |p: &Pod| (p.spec.node_name.is_some(), p.is_ready());
                 rank(a)
                     .cmp(&rank(b))

@@ -10,6 +10,7 @@ use super::replicaset::pod_template_hash;
 use super::statefulset::{self, Action, PodManagementPolicy, PodView, SetSpec, UpdateStrategy};
 use crate::cluster::{Actor, ChangeReport, Cluster, ObjectKey, Timer, Warning};
 use crate::model::{IntOrString, Kind, Object, OwnerReference, Pod, PodTemplateSpec, StatefulSet};
+use crate::sort::CollectSorted;
 
 const STATEFULSET: &str = "statefulset";
 
@@ -283,7 +284,7 @@ impl Cluster {
             .pods_owned_by(&uid)
             .into_iter()
             .filter_map(|(_, p)| statefulset::pod_ordinal(name, &p.metadata.name))
-            .collect();
+            .collect_set();
         let wanted = spec.start_ordinal..spec.start_ordinal.saturating_add(spec.replicas);
         let mut ordinals: alloc::collections::BTreeSet<u32> = existing.clone();
         ordinals.extend(wanted.clone().take(10_000));

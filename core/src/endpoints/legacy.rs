@@ -21,6 +21,7 @@ use serde::Serialize;
 use super::pod::{parse_pod_ip, should_set_hostname, PodInput, PodPhase};
 use super::types::{AddressType, PortSpec, ServiceInfo, LABEL_HEADLESS};
 use crate::error::{FieldError, FieldPath};
+use crate::sort::SharedSort;
 
 /// `endpoints.kubernetes.io/over-capacity`.
 pub const ANNOTATION_OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
@@ -262,7 +263,7 @@ fn include(
 /// `RepackSubsets`: ports offered by the same set of addresses share a subset. Pods without
 /// ports (headless, no Service ports) use a sentinel port that is dropped from the output.
 fn repack(mut included: Vec<Included>) -> Vec<EndpointSubset> {
-    included.sort_by(|a, b| {
+    included.stable_sort_by(|a, b| {
         (&a.address.ip, &a.address.target_ref.uid).cmp(&(&b.address.ip, &b.address.target_ref.uid))
     });
     // port (None = sentinel) → indexes of the addresses offering it, in address order
@@ -287,7 +288,7 @@ fn repack(mut included: Vec<Included>) -> Vec<EndpointSubset> {
     let mut subsets: Vec<EndpointSubset> = by_addresses
         .into_iter()
         .map(|(addrs, mut ports)| {
-            ports.sort();
+            ports.stable_sort();
             let mut s = EndpointSubset {
                 ports,
                 ..EndpointSubset::default()
@@ -303,7 +304,7 @@ fn repack(mut included: Vec<Included>) -> Vec<EndpointSubset> {
             s
         })
         .collect();
-    subsets.sort_by(|a, b| {
+    subsets.stable_sort_by(|a, b| {
         a.ports
             .cmp(&b.ports)
             .then_with(|| address_order(a).cmp(&address_order(b)))

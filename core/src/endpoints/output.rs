@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::types::{AddressType, EndpointKey, Slice};
 use crate::error::FieldError;
+use crate::sort::CollectSorted;
 
 /// The API call a write is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,7 +158,7 @@ impl ReconcileOutput {
     /// The slice set after the writes, sorted by name: `existing` with every write applied.
     pub fn apply_to(&self, existing: Vec<Slice>) -> Vec<Slice> {
         let mut by_name: BTreeMap<String, Slice> =
-            existing.into_iter().map(|s| (s.name.clone(), s)).collect();
+            existing.into_iter().map(|s| (s.name.clone(), s)).collect_map();
         for w in &self.writes {
             match w.op {
                 WriteOp::Create | WriteOp::Update => {

@@ -14,6 +14,7 @@ use super::types::{
 };
 use crate::error::{FieldError, FieldPath};
 use crate::rng::Rng;
+use crate::sort::SharedSort;
 
 /// Checks `--max-endpoints-per-slice` (1..=1000).
 pub(crate) fn check_max(max: usize) -> Result<(), ReconcileError> {
@@ -154,7 +155,7 @@ pub(crate) fn place_remaining(
     // Step 2: top up slices that are written anyway, fullest first.
     if remaining > 0 && !updates.is_empty() {
         let mut order: Vec<usize> = (0..updates.len()).collect();
-        order.sort_by(|&a, &b| {
+        order.stable_sort_by(|&a, &b| {
             let (sa, sb) = (&updates[a].slice, &updates[b].slice);
             sb.endpoints
                 .len()

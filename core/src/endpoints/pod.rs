@@ -12,6 +12,7 @@ use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointConditions, EndpointKey, PortSpec, Protocol, ServiceInfo,
 };
 use crate::error::{FieldError, FieldPath};
+use crate::sort::SharedSort;
 
 pub use crate::model::PodPhase;
 
@@ -334,7 +335,7 @@ pub fn address_types_for(ip_families: &[AddressType], cluster_ip: Option<&str>) 
         .copied()
         .filter(|f| matches!(f, AddressType::IPv4 | AddressType::IPv6))
         .collect();
-    out.sort();
+    out.stable_sort();
     out.dedup();
     if !out.is_empty() {
         return out;

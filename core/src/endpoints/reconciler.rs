@@ -25,6 +25,7 @@ use super::plan::{
 };
 use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
 use crate::rng::Rng;
+use crate::sort::{CollectSorted, SharedSort};
 
 /// Everything one full reconcile reads.
 #[derive(Clone, Copy, Debug)]
@@ -77,7 +78,7 @@ pub(crate) fn reconcile_refs(
         desired_by_family.entry(d.address_type).or_default().push(d);
     }
     let mut sorted: Vec<&Slice> = existing.to_vec();
-    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    sorted.stable_sort_by(|a, b| a.name.cmp(&b.name));
     let mut existing_by_family: BTreeMap<AddressType, Vec<&Slice>> = BTreeMap::new();
     let mut dropped = Vec::new();
     for s in sorted {
@@ -173,7 +174,7 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
         .iter()
         .enumerate()
         .map(|(i, d)| (&d.endpoint.key, i))
-        .collect();
+        .collect_map();
     let mut placed = vec![false; desired.len()];
     let mut updates = Vec::new();
     let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();
@@ -240,7 +241,7 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
         unchanged.get(name).map(|s| (*s).clone())
     };
     let creates = place_remaining(ctx, &mut updates, &leftover, best_fit);
-    updates.sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
+    updates.stable_sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
     plan.updates.extend(updates);
     plan.creates.extend(creates);
 }

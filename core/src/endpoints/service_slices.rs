@@ -30,6 +30,7 @@ use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
 use crate::rng::Rng;
+use crate::sort::{CollectSorted, SharedSort};
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -466,7 +467,7 @@ fn plan_delta<'c>(
     }
 
     // Step 1 for the touched slices only, bucketed by port group.
-    let touched_names: BTreeSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect();
+    let touched_names: BTreeSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect_set();
     let mut touched: BTreeMap<&PortKey, Vec<(&str, Touched)>> = BTreeMap::new();
     for name in touched_names {
         let Some(stored) = fam.slices.get(name) else {
@@ -513,9 +514,9 @@ fn plan_delta<'c>(
     }
 
     let new_len = |g: &PortKey| fam.group_len(g) as isize + delta.get(g).copied().unwrap_or(0);
-    let mut groups: BTreeSet<&PortKey> = touched.keys().copied().collect();
+    let mut groups: BTreeSet<&PortKey> = touched.keys().copied().collect_set();
     groups.extend(additions.keys());
-    let mut gone: BTreeSet<&PortKey> = fam.empty_groups.iter().filter(|g| new_len(g) <= 0).collect();
+    let mut gone: BTreeSet<&PortKey> = fam.empty_groups.iter().filter(|g| new_len(g) <= 0).collect_set();
 
     let mut plan = FamilyPlan::default();
     for g in groups {
@@ -553,7 +554,7 @@ fn plan_delta<'c>(
             fam.slices.get(name).map(|s| s.slice.clone())
         };
         let creates = place_remaining(ctx, &mut updates, leftover, best_fit);
-        updates.sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
+        updates.stable_sort_by(|a, b| a.slice.name.cmp(&b.slice.name));
         plan.updates.extend(updates);
         plan.creates.extend(creates);
     }

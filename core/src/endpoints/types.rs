@@ -8,6 +8,7 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
+use crate::sort::{CollectSorted, SharedSort};
 use serde::{Deserialize, Serialize};
 
 /// `kubernetes.io/service-name`: how consumers find a Service's slices.
@@ -75,7 +76,7 @@ pub struct PortKey(Vec<PortSpec>);
 impl PortKey {
     pub fn of(ports: &[PortSpec]) -> Self {
         let mut v = ports.to_vec();
-        v.sort();
+        v.stable_sort();
         PortKey(v)
     }
 
@@ -103,7 +104,7 @@ impl EndpointKey {
         pod_namespace: impl Into<String>,
         pod_name: impl Into<String>,
     ) -> Self {
-        addresses.sort();
+        addresses.stable_sort();
         EndpointKey {
             addresses,
             hostname,
@@ -209,7 +210,7 @@ impl ServiceInfo {
             .iter()
             .filter(|(k, _)| !is_reserved_label(k))
             .map(|(k, v)| (k.clone(), v.clone()))
-            .collect();
+            .collect_map();
         if self.headless {
             labels.insert(LABEL_HEADLESS.into(), String::new());
         }
@@ -229,7 +230,7 @@ impl ServiceInfo {
     /// The families served, sorted and without duplicates (the order slices are reconciled in).
     pub(crate) fn families(&self) -> Vec<AddressType> {
         let mut f = self.address_types.clone();
-        f.sort();
+        f.stable_sort();
         f.dedup();
         f
     }

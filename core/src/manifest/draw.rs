@@ -17,6 +17,7 @@ use crate::cluster::{Cluster, Origin};
 use crate::error::ObjectRef;
 use crate::model::{Kind, Object};
 use crate::selector::service_selector;
+use crate::sort::CollectSorted;
 
 /// What the palette adds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -415,7 +416,7 @@ fn select_pod(
         .iter()
         .filter(|(k, v)| labels.get(*k) == Some(*v))
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
+        .collect_map();
     let pick = labels
         .get_key_value("app")
         .or_else(|| {
@@ -428,7 +429,8 @@ fn select_pod(
         return Err(EditError::PodHasNoLabels { pod: pod.clone() });
     };
     after.insert(k.clone(), v.clone());
-    let selector: Map<String, Json> = after.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut selector: Map<String, Json> = Map::new();
+    selector.extend(after.iter().map(|(k, v)| (k.clone(), json!(v))));
     let text = rewrite(text, m, |value| {
         if let Some(spec) = value.get_mut("spec").and_then(Json::as_object_mut) {
             spec.insert("selector".into(), Json::Object(selector));

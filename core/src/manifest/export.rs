@@ -49,6 +49,7 @@ use serde_json::Value as Json;
 
 use crate::cluster::{Cluster, Origin};
 use crate::model::{Kind, Object};
+use crate::sort::SharedSort;
 
 /// What [`Cluster::export_yaml`] writes.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -165,7 +166,7 @@ impl Cluster {
                 value,
             }
         }));
-        docs.sort_by(|a, b| a.order.cmp(&b.order));
+        docs.stable_sort_by(|a, b| a.order.cmp(&b.order));
 
         let mut out = String::from(EXPORT_HEADER);
         for doc in &docs {
@@ -180,7 +181,7 @@ impl Cluster {
                 .map(|(key, e)| (derived_rank(key.kind), &e.object))
                 .collect();
             // The store is in (kind, namespace, name) order; a stable sort keeps it per rank.
-            derived.sort_by_key(|(rank, _)| *rank);
+            derived.stable_sort_by_key(|(rank, _)| *rank);
             for (_, object) in derived {
                 write_document(&mut out, &object.to_value());
             }

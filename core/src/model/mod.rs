@@ -13,6 +13,7 @@ mod discovery_v1;
 mod gateway_v1;
 mod meta;
 mod networking_v1;
+mod value_de;
 
 pub use apps_v1::*;
 pub use core_v1::*;
@@ -20,6 +21,7 @@ pub use discovery_v1::*;
 pub use gateway_v1::*;
 pub use meta::*;
 pub use networking_v1::*;
+pub use value_de::{decode_with_path, PathError};
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -418,7 +420,7 @@ impl Header {
 }
 
 fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
-    T::deserialize(&value).map_err(|e| {
+    value_de::from_value_ref::<T>(&value).map_err(|e| {
         let (path, detail) = error_path::<T>(&value, e.to_string());
         FieldError::new(
             FieldErrorKind::Invalid,
@@ -437,7 +439,7 @@ fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError>
 /// errors are rare, so finding the path afterwards costs nothing on the good path. Every
 /// modelled field is optional or defaulted, so removing a value never adds an error of its own.
 fn error_path<T: serde::de::DeserializeOwned>(root: &Value, first: String) -> (String, String) {
-    let error_of = |v: &Value| T::deserialize(v).err().map(|e| e.to_string());
+    let error_of = |v: &Value| value_de::from_value_ref::<T>(v).err().map(|e| e.to_string());
     let mut segments: Vec<Segment> = Vec::new();
     let mut message = first;
     // Bounded by the value's depth; each level tries each child once.

@@ -6,6 +6,7 @@ use alloc::vec::Vec;
 
 use super::{Labels, Operator, Requirement, Selector};
 use crate::error::{FieldError, FieldPath};
+use crate::sort::SharedSort;
 use crate::validation::names;
 
 /// The operators `matchExpressions` accepts, as spelled in the API.
@@ -88,7 +89,7 @@ impl LabelSelector {
         if !errors.is_empty() {
             return Err(errors);
         }
-        requirements.sort_by(|a, b| a.key.cmp(&b.key));
+        requirements.stable_sort_by(|a, b| a.key.cmp(&b.key));
         Ok(Selector::Requirements(requirements))
     }
 }
@@ -135,7 +136,7 @@ fn convert_expression(
         }
     }
     let mut values = values.to_vec();
-    values.sort_unstable();
+    values.stable_sort();
     values.dedup();
     operator.map(|operator| Requirement {
         key: expression.key.clone(),

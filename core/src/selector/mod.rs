@@ -30,6 +30,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use crate::error::{FieldError, FieldPath};
+use crate::sort::SharedSort;
 use crate::validation::names;
 
 pub use explain::{SelectorExplanation, TermReason, TermVerdict};
@@ -158,7 +159,7 @@ impl Requirement {
             return Err(errs);
         }
         let mut values: Vec<String> = values.iter().map(|v| String::from(v.as_ref())).collect();
-        values.sort_unstable();
+        values.stable_sort();
         values.dedup();
         Ok(Requirement {
             key: String::from(key),
@@ -242,7 +243,7 @@ fn write_sorted_values(f: &mut fmt::Formatter<'_>, values: &[String]) -> fmt::Re
         return write_joined(f, values.iter());
     }
     let mut sorted: Vec<&String> = values.iter().collect();
-    sorted.sort_unstable();
+    sorted.stable_sort();
     write_joined(f, sorted.into_iter())
 }
 

@@ -19,6 +19,7 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::{parse_int, Operator, Requirement, Selector};
+use crate::sort::SharedSort;
 use crate::validation::names;
 
 /// Why a selector string was rejected, and where.
@@ -336,7 +337,7 @@ impl<'a> Parser<'a> {
             self.validate_value(key, value, at)?;
         }
         let mut values: Vec<String> = items.into_iter().map(|(v, _)| String::from(v)).collect();
-        values.sort_unstable();
+        values.stable_sort();
         values.dedup();
         Ok(values)
     }
@@ -418,6 +419,6 @@ impl<'a> Parser<'a> {
 /// Parses `input`; requirements come out sorted by key, ties kept in source order.
 pub(crate) fn parse(input: &str) -> Result<Selector, SelectorParseError> {
     let mut requirements = Parser::new(input).parse_selector()?;
-    requirements.sort_by(|a, b| a.key.cmp(&b.key));
+    requirements.stable_sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Selector::Requirements(requirements))
 }

@@ -16,6 +16,7 @@ use crate::dataplane::route::{ServicePortUsed, Source};
 use crate::error::ObjectRef;
 use crate::model::{IngressBackend, Kind, Object, Pod, PodPhase, Service, StringMap};
 use crate::selector::service_selector;
+use crate::sort::SharedSort;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -407,7 +408,7 @@ pub fn topology(cluster: &Cluster) -> Topology {
                                 name: b.name.clone(),
                             })
                             .collect();
-                        backends.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+                        backends.stable_sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
                         backends.dedup();
                         RouteView {
                             hostnames: r.spec.hostnames.clone(),

@@ -31,6 +31,7 @@ use crate::model::{Gateway, HttpRoute, Listener, ParentReference};
 use crate::selector::{label_selector_as_selector, Labels, Selector};
 
 use super::ClusterFacts;
+use crate::sort::CollectSorted;
 
 /// The group of Gateway API kinds, the default for a parentRef.
 pub(crate) const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -362,7 +363,7 @@ pub(crate) fn attach(
                 let served: BTreeSet<Option<HostPattern>> = route_hosts
                     .iter()
                     .filter_map(|r| HostPattern::intersect(l.hostname.as_ref(), r.as_ref()))
-                    .collect();
+                    .collect_set();
                 if served.is_empty() {
                     AttachOutcome::NoHostnameIntersection {
                         listener_hostname: l.hostname.clone(),

@@ -106,6 +106,7 @@ pub use matching::{DroppedRule, MatchProblem, Mismatch, PathType, PrecedenceStep
 pub use regex::RegexError;
 pub use weights::{Backend, BackendProblem, BackendShare, ReferenceGrantRule, UnresolvedBackend};
 
+use crate::sort::SharedSort;
 use listener::CompiledListener;
 use matching::{compare_specificity, CompiledMatch, Specificity};
 use weights::{CompiledBackend, Pick};
@@ -336,7 +337,7 @@ struct HostTable {
 
 impl HostTable {
     fn new(mut entries: Vec<Entry>, routes: &[CompiledRoute]) -> Self {
-        entries.sort_by(|a, b| compare_entries(routes, a, b).0);
+        entries.stable_sort_by(|a, b| compare_entries(routes, a, b).0);
         let mut table = HostTable::default();
         for (i, e) in entries.iter().enumerate() {
             match &e.hostname {
@@ -728,7 +729,7 @@ pub fn match_http_route(
         None => {
             let host = normalize_host(request.host);
             let mut sorted: Vec<&Gateway> = gateways.to_vec();
-            sorted.sort_by_key(|g| (ns_of(g), g.metadata.name.clone()));
+            sorted.stable_sort_by_key(|g| (ns_of(g), g.metadata.name.clone()));
             sorted.into_iter().find(|g| {
                 let listeners: Vec<CompiledListener> = g
                     .spec

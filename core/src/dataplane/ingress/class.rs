@@ -11,6 +11,7 @@ use super::decision::IngressRef;
 use super::warnings::{IngressWarning, SkipReason};
 use super::{IngressClassInput, IngressInput};
 use crate::model::{Ingress, IngressClass};
+use crate::sort::SharedSort;
 
 /// The deprecated class annotation, still honoured (and preferred when both are set, SPEC §6.7).
 pub const CLASS_ANNOTATION: &str = "kubernetes.io/ingress.class";
@@ -80,7 +81,9 @@ pub(super) fn select<'a>(
             },
         ));
     }
-    routed.sort_by(|(a_ms, a), (b_ms, b)| a_ms.cmp(b_ms).then_with(|| key_order(&b.reference, &a.reference)));
+    routed.stable_sort_by(|(a_ms, a), (b_ms, b)| {
+        a_ms.cmp(b_ms).then_with(|| key_order(&b.reference, &a.reference))
+    });
     routed.into_iter().map(|(_, s)| s).collect()
 }
 
@@ -156,7 +159,7 @@ fn default_class<'c>(
             .filter(|c| !core::ptr::eq(**c, chosen))
             .map(|c| c.class.metadata.name.clone())
             .collect();
-        others.sort();
+        others.stable_sort();
         warnings.push(IngressWarning::SeveralDefaultClasses {
             chosen: chosen.class.metadata.name.clone(),
             others,

@@ -15,6 +15,7 @@ use super::decision::{
 };
 use super::path::{last_segment, strip_one_slash, NearMiss, PathType};
 use super::table::RuleTable;
+use crate::sort::SharedSort;
 
 /// ingress-nginx's `ssl-redirect` status.
 pub const HTTPS_REDIRECT_STATUS: u16 = 308;
@@ -57,7 +58,7 @@ pub(super) fn decide(
     // Host lists read most specific first (RuleHost's order), then by name.
     let by_host = |groups: &mut Vec<usize>| {
         canonical(groups);
-        groups.sort_by(|a, b| table.groups[*a].host.cmp(&table.groups[*b].host));
+        groups.stable_sort_by(|a, b| table.groups[*a].host.cmp(&table.groups[*b].host));
     };
     match hosts_found.chosen {
         Some(chosen) => {
@@ -146,7 +147,7 @@ pub(super) fn decide(
 }
 
 fn canonical<T: Ord>(v: &mut Vec<T>) {
-    v.sort();
+    v.stable_sort();
     v.dedup();
 }
 

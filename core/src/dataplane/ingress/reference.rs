@@ -13,6 +13,7 @@ use super::explain::{decide, HostFindings, PathFindings};
 use super::host::{is_parent_domain, request_host, wildcard_covers_one_label_miss, RuleHost};
 use super::path::{exact_matches, near_miss, prefix_matches, request_path, PathType};
 use super::table::RuleTable;
+use crate::sort::SharedSort;
 
 /// A linear matcher, the executable form of the precedence rules (see the module docs).
 #[derive(Clone, Debug)]
@@ -35,7 +36,7 @@ impl ReferenceMatcher {
         let mut covering: Vec<usize> = (0..groups.len())
             .filter(|&g| groups[g].host.matches(&host))
             .collect();
-        covering.sort_by(|a, b| groups[*a].host.cmp(&groups[*b].host));
+        covering.stable_sort_by(|a, b| groups[*a].host.cmp(&groups[*b].host));
         let chosen = covering.first().copied();
         let found_host = HostFindings {
             chosen,

@@ -13,6 +13,7 @@ use super::host::RuleHost;
 use super::path::{prefix_segments, PathType};
 use super::warnings::{IngressWarning, PathProblem};
 use crate::model::{HttpIngressPath, Ingress, IngressBackend};
+use crate::sort::SharedSort;
 
 const SSL_REDIRECT_ANNOTATION: &str = "nginx.ingress.kubernetes.io/ssl-redirect";
 /// ingress-nginx annotations that change matching or split traffic; kroute reports and ignores
@@ -190,7 +191,7 @@ impl RuleTable {
         let all = 0..self.ingresses.len();
         let mut offers: Vec<usize> = all.filter(has_default).collect();
         // Stable: model order within "without rules" first.
-        offers.sort_by_key(|i| self.ingresses[*i].has_rules);
+        offers.stable_sort_by_key(|i| self.ingresses[*i].has_rules);
         self.catch_all = offers.first().copied();
         if let Some((&winner, losers)) = offers.split_first() {
             conflicts.extend(

@@ -18,6 +18,7 @@ use crate::cluster::ObjectKey;
 use crate::error::{FieldPath, ObjectRef};
 use crate::model::{IntOrString, Kind, Object, Pod, PodPhase};
 use crate::selector::{label_selector_as_selector, service_selector, Selector};
+use crate::sort::SharedSort;
 
 impl<'a, 'c> Walk<'a, 'c> {
     pub fn port_forward(&mut self, pf: &PortForward) -> Verdict {
@@ -59,7 +60,7 @@ impl<'a, 'c> Walk<'a, 'c> {
             let key = ObjectKey::new(Kind::Pod, ns_of(&p.metadata), &p.metadata.name);
             self.dp.cluster.store.get(&key).map(|e| e.created_ms).unwrap_or(0)
         };
-        pods.sort_by_key(|p| {
+        pods.stable_sort_by_key(|p| {
             let phase = match p.phase_kind() {
                 PodPhase::Running => 0,
                 PodPhase::Unknown => 1,
