@@ -88,6 +88,18 @@ pub fn hop_title(h: &Hop) -> String {
 /// Endpoints listed per kube-proxy hop (the inspector's EndpointSlices have them all).
 pub const ENDPOINTS_LISTED: usize = 12;
 
+/// Slice names listed per Service hop (a Service of 10,000 pods has 100 of them).
+pub const SLICES_LISTED: usize = 6;
+
+/// `a, b, c` — or the first `limit` and how many more.
+fn listed(names: &[String], limit: usize) -> String {
+    let shown = names.iter().take(limit).cloned().collect::<Vec<_>>().join(", ");
+    match names.len().saturating_sub(limit) {
+        0 => shown,
+        more => format!("{shown} … and {more} more"),
+    }
+}
+
 /// The reasons worth reading at a glance, one line each.
 pub fn hop_lines(h: &Hop) -> Vec<String> {
     let mut out = Vec::new();
@@ -262,7 +274,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                     out.push(format!("{} {}", if t.matched { "✓" } else { "✗" }, t.term));
                 }
             }
-            out.push(format!("slices: {}", s.slices.join(", ")));
+            out.push(format!("slices: {}", listed(&s.slices, SLICES_LISTED)));
         }
         Step::Endpoint(e) => out.push(format!(
             "from slice {}; ready {}, serving {}, terminating {}; 1 of {}",
@@ -390,6 +402,22 @@ mod tests {
     use kroute::cluster::ClusterConfig;
     use kroute::dataplane::route::{Request, Source};
     use kroute::manifest::{load_cluster, SETTLE_MS};
+
+    #[test]
+    fn long_slice_lists_show_the_first_few_and_count_the_rest() {
+        let names = |n: usize| (0..n).map(|i| format!("s{i}")).collect::<Vec<_>>();
+        // (slices, limit, the line)
+        let cases = [
+            (0, 6, ""),
+            (1, 6, "s0"),
+            (6, 6, "s0, s1, s2, s3, s4, s5"),
+            (7, 6, "s0, s1, s2, s3, s4, s5 … and 1 more"),
+            (100, 2, "s0, s1 … and 98 more"),
+        ];
+        for (n, limit, want) in cases {
+            assert_eq!(listed(&names(n), limit), want, "{n} slices, limit {limit}");
+        }
+    }
 
     #[test]
     fn a_kube_proxy_hop_lists_a_few_endpoints_and_counts_the_rest() {
