@@ -261,6 +261,14 @@ export interface ServiceChurn {
   service: ObjectRef;
   fullSync: boolean;
   writes: { creates: number; updates: number; deletes: number };
+  /** Each slice written, in the order the writes were issued. */
+  slices: SliceWriteSummary[];
+  /** What a monolithic Endpoints object would have gone through, with its endpoint count. */
+  endpoints:
+    | "None"
+    | { Create: { endpoints: number } }
+    | { Update: { endpoints: number } }
+    | { Delete: { endpoints: number } };
   churn: {
     writesSlices: number;
     writesEndpoints: number;
@@ -271,6 +279,28 @@ export interface ServiceChurn {
     largestSliceBytes: number;
     endpointsObjectBytes: number;
   };
+}
+
+/** One EndpointSlice write of a sync: which slice, how, why (the SPEC §3.5 step), how full. */
+export interface SliceWriteSummary {
+  name: string;
+  op: "Create" | "Update" | "Delete";
+  cause:
+    | "EndpointsChanged"
+    | "LabelsDrifted"
+    | "BestFit"
+    | "NewSlice"
+    | "Placeholder"
+    | "Emptied"
+    | "PortSetGone"
+    | "NotOwned"
+    | "AddressTypeDropped"
+    | "ServiceDeleted";
+  /** Endpoints in the object written (before the write, for a delete). */
+  endpoints: number;
+  removed: number;
+  refreshed: number;
+  added: number;
 }
 
 // ----- errors (thrown; all are `Error`s, told apart by `name`) -----------------------------------

@@ -12,11 +12,16 @@ use kroute::ObjectRef;
 use yew::prelude::*;
 
 use crate::canvas::{Canvas, Moves};
+use crate::clock_view::ClockView;
 use crate::editor::Editor;
 use crate::inspector::Inspector;
+use crate::lifecycle_view::LifecycleView;
 use crate::request_bar::RequestBar;
+use crate::shortcuts::{Command, Focus, Press, ShortcutsHelp};
+use crate::slices_view::{SlicesData, SlicesView};
 use crate::state::{RequestForm, Workspace};
 use crate::storage;
+use crate::theme::{self, Theme};
 use crate::trace_view::TraceView;
 use crate::traffic_view::TrafficView;
 
@@ -117,7 +122,48 @@ fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
     array.into()
 }
 
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+
+/// Where the keyboard focus is, for the shortcuts.
+fn focus() -> (Focus, Option<web_sys::HtmlTextAreaElement>) {
+    let active = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.active_element());
+    let Some(el) = active else {
+        return (Focus::Elsewhere, None);
+    };
+    if el.get_attribute("aria-label").as_deref() == Some("Manifests") {
+        if let Ok(area) = el.clone().dyn_into::<web_sys::HtmlTextAreaElement>() {
+            return (Focus::Manifests, Some(area));
+        }
+    }
+    let editable = el
+        .clone()
+        .dyn_into::<web_sys::HtmlElement>()
+        .is_ok_and(|h| h.is_content_editable());
+    match el.tag_name().as_str() {
+        "INPUT" | "TEXTAREA" | "SELECT" => (Focus::Field, None),
+        _ if editable => (Focus::Field, None),
+        _ => (Focus::Elsewhere, None),
+    }
+}
+
+/// After an undo or redo in the editor: the text in place at once and the caret where the
+/// two versions start to differ, rather than at the end.
+fn place_caret(area: &web_sys::HtmlTextAreaElement, before: &str, after: &str) {
+    let at: usize = before
+        .chars()
+        .zip(after.chars())
+        .take_while(|(a, b)| a == b)
+        .map(|(c, _)| c.len_utf16())
+        .sum();
+    if area.value() != after {
+        area.set_value(after);
+    }
+    let at = u32::try_from(at).unwrap_or(u32::MAX);
+    let _ = area.set_selection_range(at, at);
+}
 
 /// The whole page.
 #[function_component(App)]
@@ -133,6 +179,10 @@ pub fn app() -> Html {
     let rate = use_state(|| crate::traffic_view::RATES[1]);
     let clients = use_state(|| 1u32);
     let ticker = use_mut_ref(|| None::<Interval>);
+    let help = use_state(|| false);
+    let theme = use_state(theme::current);
+    // The latest command runner, for the document's keydown listener (added once).
+    let runner = use_mut_ref(|| None::<Callback<(Command, Focus)>>);
 
     // Every change: mutate, save, redraw.
     let change = {
@@ -253,6 +303,159 @@ pub fn app() -> Html {
             })
         })
     };
+    // Shortcuts and the toolbar's Undo/Redo: one runner for every command.
+    let run = {
+        let (ws, change, timer, help, menu, on_edit) = (
+            ws.clone(),
+            change.clone(),
+            timer.clone(),
+            help.clone(),
+            menu.clone(),
+            on_edit.clone(),
+        );
+        Callback::from(move |(cmd, focus): (Command, Focus)| {
+            // While the help is open only what closes it works.
+            if *help && !matches!(cmd, Command::Close | Command::Help) {
+                return;
+            }
+            match cmd {
+                Command::Undo | Command::Redo => {
+                    // The pending auto-apply is part of the step undone.
+                    *timer.borrow_mut() = None;
+                    let before = ws.borrow().text.clone();
+                    change.emit(Rc::new(move |w: &mut Workspace| {
+                        if cmd == Command::Undo {
+                            w.undo();
+                        } else {
+                            w.redo();
+                        }
+                    }));
+                    if let (Focus::Manifests, (_, Some(area))) = (focus, self::focus()) {
+                        place_caret(&area, &before, &ws.borrow().text);
+                    }
+                }
+                Command::Apply => {
+                    *timer.borrow_mut() = None;
+                    change.emit(Rc::new(|w: &mut Workspace| w.apply()));
+                }
+                Command::Send => change.emit(Rc::new(|w: &mut Workspace| w.send())),
+                Command::Help => {
+                    menu.set(false);
+                    help.set(true);
+                }
+                Command::Close => {
+                    menu.set(false);
+                    help.set(false);
+                }
+                Command::DeleteSelected => {
+                    let selected = ws.borrow().selected.clone();
+                    if let Some(object) = selected {
+                        on_edit.emit(Edit::Delete { object });
+                    }
+                }
+            }
+        })
+    };
+    *runner.borrow_mut() = Some(run.clone());
+    {
+        let runner = runner.clone();
+        use_effect_with((), move |_| {
+            let listener =
+                Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(move |e: web_sys::KeyboardEvent| {
+                    if e.default_prevented() || e.is_composing() {
+                        return;
+                    }
+                    let (focus, _) = focus();
+                    let key = e.key();
+                    let press = Press {
+                        key: &key,
+                        command: e.ctrl_key() || e.meta_key(),
+                        shift: e.shift_key(),
+                        alt: e.alt_key(),
+                    };
+                    let Some(cmd) = crate::shortcuts::command(press, focus) else {
+                        return;
+                    };
+                    // Esc keeps its default: it is what closes the modal dialog.
+                    if cmd != Command::Close {
+                        e.prevent_default();
+                    }
+                    let run = runner.borrow().clone();
+                    if let Some(run) = run {
+                        run.emit((cmd, focus));
+                    }
+                });
+            let document = web_sys::window().and_then(|w| w.document());
+            if let Some(d) = &document {
+                let _ = d.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(d) = &document {
+                    let _ =
+                        d.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref());
+                }
+            }
+        });
+    }
+    let on_undo = {
+        let run = run.clone();
+        Callback::from(move |_| run.emit((Command::Undo, Focus::Elsewhere)))
+    };
+    let on_redo = {
+        let run = run.clone();
+        Callback::from(move |_| run.emit((Command::Redo, Focus::Elsewhere)))
+    };
+    let open_help = {
+        let run = run.clone();
+        Callback::from(move |_| run.emit((Command::Help, Focus::Elsewhere)))
+    };
+    let close_help = {
+        let help = help.clone();
+        Callback::from(move |()| help.set(false))
+    };
+    {
+        // The toggle follows the system while no theme is chosen.
+        let theme = theme.clone();
+        use_effect_with((), move |_| {
+            let watch = theme::watch_system(move || theme.set(theme::current()));
+            move || drop(watch)
+        });
+    }
+    let toggle_theme = {
+        let (theme, change) = (theme.clone(), change.clone());
+        Callback::from(move |_| {
+            let next = theme.other();
+            if let Err(why) = theme::choose(next) {
+                change.emit(Rc::new(move |w: &mut Workspace| {
+                    w.notice = Some(format!("Theme not kept: {why}"))
+                }));
+            }
+            theme.set(next);
+        })
+    };
+    let export_failed = {
+        let change = change.clone();
+        move |why: String| {
+            change.emit(Rc::new(move |w: &mut Workspace| {
+                w.notice = Some(format!("Export failed: {why}"))
+            }))
+        }
+    };
+    let on_export_svg = {
+        let failed = export_failed.clone();
+        Callback::from(move |_| {
+            if let Err(why) = crate::export_canvas::export_svg() {
+                failed(why);
+            }
+        })
+    };
+    let on_export_png = Callback::from(move |_| {
+        let failed = export_failed.clone();
+        if let Err(why) = crate::export_canvas::export_png(failed.clone()) {
+            failed(why);
+        }
+    });
+
     // The traffic generator: a timer sends a fifth of the rate every 200 ms while running.
     let on_toggle = {
         let (running, ticker, change) = (running.clone(), ticker.clone(), change.clone());
@@ -323,7 +526,11 @@ pub fn app() -> Html {
                     <h1>{ "kroute" }</h1>
                     <p class="tagline">{ TAGLINE }</p>
                 </div>
+                <ClockView now_ms={w.now_ms()} playing={w.clock.playing} speed={w.clock.speed} on_change={change.clone()} />
                 <nav class="toolbar" aria-label="Workspace">
+                    <button onclick={on_undo} disabled={!w.can_undo()} title="Undo (Ctrl+Z)">{ "Undo" }</button>
+                    <button onclick={on_redo} disabled={!w.can_redo()} title="Redo (Ctrl+Shift+Z)">{ "Redo" }</button>
+                    <span class="separator" aria-hidden="true"></span>
                     <div class="menu">
                         <button aria-haspopup="true" aria-expanded={(*menu).to_string()} onclick={toggle_menu}>{ "Examples" }</button>
                         if *menu {
@@ -342,6 +549,9 @@ pub fn app() -> Html {
                     <button onclick={on_share}>{ "Share" }</button>
                     <button onclick={on_export}>{ "Export YAML" }</button>
                     <button onclick={on_reset}>{ "Reset" }</button>
+                    <span class="separator" aria-hidden="true"></span>
+                    <button onclick={toggle_theme} aria-pressed={(*theme == Theme::Dark).to_string()}>{ "Dark theme" }</button>
+                    <button onclick={open_help} title="Keyboard shortcuts (?)">{ "Shortcuts" }</button>
                 </nav>
             </header>
             if let Some(n) = &w.notice {
@@ -378,10 +588,16 @@ pub fn app() -> Html {
                     }
                 </section>
                 <section class="pane middle" aria-label="Canvas">
-                    <div class="palette" role="toolbar" aria-label="Add to the cluster">
-                        { for Shape::ALL.iter().map(|s| html! {
-                            <button class="add" onclick={add(*s)}>{ format!("+ {}", s.label()) }</button>
-                        }) }
+                    <div class="canvas-bar">
+                        <div class="palette" role="toolbar" aria-label="Add to the cluster">
+                            { for Shape::ALL.iter().map(|s| html! {
+                                <button class="add" onclick={add(*s)}>{ format!("+ {}", s.label()) }</button>
+                            }) }
+                        </div>
+                        <div class="export" role="group" aria-label="Export the canvas">
+                            <button onclick={on_export_svg}>{ "Export SVG" }</button>
+                            <button onclick={on_export_png}>{ "Export PNG" }</button>
+                        </div>
                     </div>
                     if let Some(c) = &w.last_change {
                         <p class="change" role="status">{ change_text(c) }</p>
@@ -398,6 +614,10 @@ pub fn app() -> Html {
             <TrafficView traffic={w.traffic.clone()} running={*running} rate={*rate} clients={*clients}
                 {on_toggle} on_reset={on_traffic_reset} {on_rate} {on_clients} />
             <TraceView result={w.result.clone()} />
+            <LifecycleView lifecycle={w.lifecycle_set().and_then(|s| w.lifecycle(&s))} sets={w.stateful_sets()}
+                note={w.clock.note.clone()} on_change={change.clone()} />
+            <SlicesView data={SlicesData::of(&w)} change={change.clone()} />
+            <ShortcutsHelp open={*help} on_close={close_help} />
         </>
     }
 }

@@ -88,6 +88,7 @@ mod tests {
         let good = encode(&Saved {
             text: "a: b".into(),
             request: RequestForm::default(),
+            cluster: Default::default(),
         });
         // (payload, start of the message)
         let cases = [

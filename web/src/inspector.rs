@@ -9,6 +9,10 @@ use yew::prelude::*;
 
 use crate::state::Snapshot;
 
+/// Rows listed per table or list (pods of a selector, slices, endpoints of a slice): a Service
+/// of 10,000 pods would otherwise be 20,000 rows (a second to draw); the rest is counted.
+pub const LISTED: usize = 25;
+
 #[derive(Properties)]
 pub struct InspectorProps {
     pub snapshot: Option<Rc<Snapshot>>,
@@ -57,7 +61,7 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
                                 { for s.pods.first().into_iter().flat_map(|p| p.explanation.terms.iter()).map(|t| html! { <th><code>{ &t.term }</code></th> }) }
                                 <th>{ "Selected" }</th></tr></thead>
                             <tbody>
-                                { for s.pods.iter().map(|p| html! {
+                                { for s.pods.iter().take(LISTED).map(|p| html! {
                                     <tr class={classes!(p.explanation.matched.then_some("yes"))}>
                                         <td>{ &p.pod }</td>
                                         { for p.explanation.terms.iter().map(|t| html! {
@@ -66,22 +70,31 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
                                         <td>{ if p.explanation.matched { "✓" } else { "✗" } }</td>
                                     </tr>
                                 }) }
+                                if s.pods.len() > LISTED {
+                                    <tr><td colspan="99">{ format!("… and {} more pods", s.pods.len() - LISTED) }</td></tr>
+                                }
                             </tbody>
                         </table>
                     }
                     <h3>{ format!("EndpointSlices ({})", s.slices.len()) }</h3>
-                    { for s.slices.iter().map(|sl| html! {
+                    { for s.slices.iter().take(LISTED).map(|sl| html! {
                         <div class="slice">
                             <div class="slice-name">{ format!("{} · {} · {}", sl.name, sl.address_type, sl.ports.join(", ")) }</div>
-                            <ul>{ for sl.endpoints.iter().map(|e| html! {
+                            <ul>{ for sl.endpoints.iter().take(LISTED).map(|e| html! {
                                 <li class={classes!((!e.ready).then_some("notready"))}>
                                     { format!("{} {} {} ready={} serving={} terminating={}", e.address,
                                         e.pod.clone().unwrap_or_default(), e.node.clone().unwrap_or_default(),
                                         e.ready, e.serving, e.terminating) }
                                 </li>
-                            }) }</ul>
+                            }) }
+                            if sl.endpoints.len() > LISTED {
+                                <li>{ format!("… and {} more endpoints", sl.endpoints.len() - LISTED) }</li>
+                            }</ul>
                         </div>
                     }) }
+                    if s.slices.len() > LISTED {
+                        <p>{ format!("… and {} more slices", s.slices.len() - LISTED) }</p>
+                    }
                     <h3>{ "DNS" }</h3>
                     <ul class="dns">{ for s.dns.iter().map(|a| html! {
                         <li><code>{ &a.query }</code>{ " → " }{

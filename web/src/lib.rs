@@ -5,12 +5,21 @@
 
 pub mod app;
 pub mod canvas;
+pub mod clock;
+pub mod clock_view;
 pub mod codec;
 pub mod editor;
+pub mod export_canvas;
+pub mod history;
 pub mod inspector;
 pub mod layout;
+pub mod lifecycle_view;
 pub mod request_bar;
+pub mod shortcuts;
+pub mod slices_lab;
+pub mod slices_view;
 pub mod state;
 pub mod storage;
+pub mod theme;
 pub mod trace_view;
 pub mod traffic_view;

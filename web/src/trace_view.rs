@@ -85,6 +85,9 @@ pub fn hop_title(h: &Hop) -> String {
     format!("{what}{object}")
 }
 
+/// Endpoints listed per kube-proxy hop (the inspector's EndpointSlices have them all).
+pub const ENDPOINTS_LISTED: usize = 12;
+
 /// The reasons worth reading at a glance, one line each.
 pub fn hop_lines(h: &Hop) -> Vec<String> {
     let mut out = Vec::new();
@@ -144,7 +147,24 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                     ""
                 }
             ));
-            for e in &k.endpoints {
+            // A Service of thousands: the chosen endpoint and the first others, then a count.
+            let chosen = k.endpoints.iter().position(|e| e.fate == Fate::Chosen);
+            let mut room = ENDPOINTS_LISTED.saturating_sub(usize::from(chosen.is_some()));
+            let listed: Vec<&kroute::dataplane::route::EndpointCandidate> = k
+                .endpoints
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| {
+                    let keep = Some(*i) == chosen || room > 0;
+                    if keep && Some(*i) != chosen {
+                        room -= 1;
+                    }
+                    keep
+                })
+                .map(|(_, e)| e)
+                .collect();
+            let shown = listed.len();
+            for e in listed {
                 let fate = match &e.fate {
                     Fate::Chosen => "chosen".to_owned(),
                     Fate::Candidate => "candidate".to_owned(),
@@ -162,6 +182,9 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                     e.pod.clone().unwrap_or_default(),
                     e.node.clone().unwrap_or_default()
                 ));
+            }
+            if shown < k.endpoints.len() {
+                out.push(format!("… and {} more endpoints", k.endpoints.len() - shown));
             }
             if k.terminating_fallback {
                 out.push("no ready endpoint: serving-terminating ones are used".into());
@@ -358,5 +381,52 @@ pub fn trace_view(props: &TraceProps) -> Html {
                 Some(SendResult::Trace(t)) => render_trace(t),
             } }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kroute::cluster::ClusterConfig;
+    use kroute::dataplane::route::{Request, Source};
+    use kroute::manifest::{load_cluster, SETTLE_MS};
+
+    #[test]
+    fn a_kube_proxy_hop_lists_a_few_endpoints_and_counts_the_rest() {
+        // (replicas, endpoint lines, the closing count)
+        let cases = [
+            (3, 3, None),
+            (12, 12, None),
+            (13, 12, Some("… and 1 more endpoints")),
+            (40, 12, Some("… and 28 more endpoints")),
+        ];
+        for (replicas, lines, more) in cases {
+            let yaml =
+                kroute::examples::NODEPORT_YAML.replace("replicas: 3", &format!("replicas: {replicas}"));
+            let mut loaded = load_cluster(&yaml, ClusterConfig::default(), SETTLE_MS).unwrap();
+            let request = Request::get(
+                Source::External { client_ip: None },
+                "http://172.18.0.2:31000/books",
+            );
+            let trace = loaded.cluster.route(&request).unwrap();
+            let hop = trace
+                .hops
+                .iter()
+                .find(|h| matches!(h.step, Step::KubeProxy(_)))
+                .expect("kube-proxy");
+            let out = hop_lines(hop);
+            let endpoints: Vec<&String> = out.iter().filter(|l| l.contains(" — ")).collect();
+            assert_eq!(endpoints.len(), lines, "{replicas}: {out:?}");
+            assert_eq!(
+                endpoints.iter().filter(|l| l.ends_with("— chosen")).count(),
+                1,
+                "{replicas}"
+            );
+            assert_eq!(
+                out.iter().find(|l| l.starts_with('…')).map(String::as_str),
+                more,
+                "{replicas}"
+            );
+        }
     }
 }

@@ -30,8 +30,10 @@ commands:
   npm     setup, then build the npm package into target/npm/kroute/ (Node + browser builds,
           wasm-opt -Oz --converge) and `npm pack` it; prints the .wasm gzip size against
           the goal
-  bench   `cargo bench -p kroute`; collects `ratio <name> <value>` lines into
-          target/bench/summary.json (extra arguments go to cargo bench)";
+  bench   `cargo bench -p kroute`, collecting `ratio <name> <value>` lines into
+          target/bench/summary.json (extra arguments go to cargo bench); then the release
+          page at 2,000 and 10,000 pods in headless Chromium (first render, send, frame
+          times, expand, select) into target/bench/web.json; `--native` or `--web`: one only";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -192,6 +192,12 @@ impl Cluster {
         self.now_ms
     }
 
+    /// When the clock next has something to do (a pod finishing its start or its grace
+    /// period, a StatefulSet's `minReadySeconds`): `None` when nothing is scheduled.
+    pub fn next_timer_ms(&self) -> Option<u64> {
+        self.timers.keys().next().map(|(at, _)| *at)
+    }
+
     /// Creates or replaces every object of the batch, or nothing (see [`ApplyError`]).
     pub fn apply(&mut self, objects: Vec<Object>) -> Result<ChangeReport, ApplyError> {
         let written = objects.clone();

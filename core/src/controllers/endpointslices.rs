@@ -18,8 +18,8 @@ use crate::cluster::{ChangeReport, Cluster, ObjectKey, Warning};
 use crate::endpoints::{
     self, AddressType, ChurnReport, ChurnTotals, ContainerPort, ContainerPorts, DesiredEndpoint,
     EndpointChange, EndpointKey, EndpointsWrite, LegacyPod, NodeFacts, ObjectSizeModel, PodInput, PodPorts,
-    PortKey, Protocol, ReconcileError, ServiceInfo, ServicePortSpec, ServiceSlices, SliceWrite, TargetPort,
-    WriteCounts, WriteOp,
+    PortKey, Protocol, ReconcileError, ServiceInfo, ServicePortSpec, ServiceSlices, SliceWrite,
+    SliceWriteSummary, TargetPort, WriteCounts, WriteOp,
 };
 use crate::error::ObjectRef;
 use crate::model::{
@@ -45,6 +45,10 @@ pub struct ServiceChurn {
     /// A full reconcile (Service created or changed) rather than a pod change.
     pub full_sync: bool,
     pub writes: WriteCounts,
+    /// Each slice written, in the order the writes were issued.
+    pub slices: Vec<SliceWriteSummary>,
+    /// What the monolithic Endpoints object would have gone through (the other side of `churn`).
+    pub endpoints: EndpointsWrite,
     pub churn: ChurnReport,
 }
 
@@ -382,6 +386,8 @@ impl Cluster {
             service: ObjectKey::new(Kind::Service, ns, name).to_ref(),
             full_sync,
             writes: counts,
+            slices: writes.iter().map(SliceWrite::summary).collect(),
+            endpoints,
             churn,
         });
     }

@@ -13,6 +13,20 @@ use crate::model::{Condition, Kind, Object, Pod, PodIp};
 const KUBELET: &str = "kubelet";
 const SCHEDULER: &str = "scheduler";
 
+/// The reasons of the pod events this module records; `view::lifecycle` reads them back as
+/// milestones, so a reason is named once.
+pub(crate) mod reason {
+    pub const UNSCHEDULABLE: &str = "unschedulable";
+    pub const NODE_NOT_FOUND: &str = "node not found";
+    pub const NO_POD_IP: &str = "no pod IP left";
+    pub const SCHEDULED: &str = "scheduled";
+    pub const STARTED: &str = "containers started; readiness probe passed";
+    pub const TERMINATING: &str = "terminating";
+    pub const PROBE_FAILING: &str = "readiness probe failing";
+    pub const PROBE_PASSING: &str = "readiness probe passing";
+    pub const EXITED: &str = "container exited with an error";
+}
+
 /// What the user can do to a running pod to see how the cluster reacts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PodAction {
@@ -97,11 +111,17 @@ impl Cluster {
                 "0/{} nodes are available to schedule the pod",
                 self.schedulable_nodes().len()
             );
-            self.update_pod(key, Actor::Controller(SCHEDULER), "unschedulable", report, |p| {
-                p.status.phase = Some("Pending".to_string());
-                p.status.reason = Some("Unschedulable".to_string());
-                p.status.message = Some(message);
-            });
+            self.update_pod(
+                key,
+                Actor::Controller(SCHEDULER),
+                reason::UNSCHEDULABLE,
+                report,
+                |p| {
+                    p.status.phase = Some("Pending".to_string());
+                    p.status.reason = Some("Unschedulable".to_string());
+                    p.status.message = Some(message);
+                },
+            );
             return;
         };
         let node = self.get(Kind::Node, None, &node_name).and_then(|o| match o {
@@ -109,18 +129,24 @@ impl Cluster {
             _ => None,
         });
         let Some((host_ip, Some(pod_cidr))) = node else {
-            self.update_pod(key, Actor::Controller(KUBELET), "node not found", report, |p| {
-                p.status.phase = Some("Pending".to_string());
-                p.status.reason = Some("NodeNotFound".to_string());
-                p.status.message = Some(format!("node {node_name} does not exist"));
-            });
+            self.update_pod(
+                key,
+                Actor::Controller(KUBELET),
+                reason::NODE_NOT_FOUND,
+                report,
+                |p| {
+                    p.status.phase = Some("Pending".to_string());
+                    p.status.reason = Some("NodeNotFound".to_string());
+                    p.status.message = Some(format!("node {node_name} does not exist"));
+                },
+            );
             return;
         };
         let ip = Ipv4Cidr::parse(&pod_cidr)
             .ok()
             .and_then(|c| self.node_ipam.allocate_pod_ip(&node_name, &c));
         let Some(ip) = ip else {
-            self.update_pod(key, Actor::Controller(KUBELET), "no pod IP left", report, |p| {
+            self.update_pod(key, Actor::Controller(KUBELET), reason::NO_POD_IP, report, |p| {
                 p.spec.node_name = Some(node_name.clone());
                 p.status.phase = Some("Pending".to_string());
                 p.status.reason = Some("PodCIDRExhausted".to_string());
@@ -129,17 +155,23 @@ impl Cluster {
             return;
         };
         let now = crate::cluster::time::rfc3339(self.now_ms);
-        self.update_pod(key, Actor::Controller(SCHEDULER), "scheduled", report, |p| {
-            p.spec.node_name = Some(node_name.clone());
-            p.status.phase = Some("Pending".to_string());
-            p.status.reason = None;
-            p.status.message = None;
-            p.status.host_ip = host_ip;
-            p.status.pod_ip = Some(ip.to_string());
-            p.status.pod_ips = alloc::vec![PodIp { ip: ip.to_string() }];
-            set_condition(p, "PodScheduled", true, &now);
-            set_condition(p, "Ready", false, &now);
-        });
+        self.update_pod(
+            key,
+            Actor::Controller(SCHEDULER),
+            reason::SCHEDULED,
+            report,
+            |p| {
+                p.spec.node_name = Some(node_name.clone());
+                p.status.phase = Some("Pending".to_string());
+                p.status.reason = None;
+                p.status.message = None;
+                p.status.host_ip = host_ip;
+                p.status.pod_ip = Some(ip.to_string());
+                p.status.pod_ips = alloc::vec![PodIp { ip: ip.to_string() }];
+                set_condition(p, "PodScheduled", true, &now);
+                set_condition(p, "Ready", false, &now);
+            },
+        );
         let at = self.now_ms.saturating_add(self.config.pod_start_delay_ms);
         self.schedule(at, Timer::PodStarted(key.clone()));
     }
@@ -170,17 +202,11 @@ impl Cluster {
             return;
         }
         let now = crate::cluster::time::rfc3339(self.now_ms);
-        self.update_pod(
-            key,
-            Actor::Controller(KUBELET),
-            "containers started; readiness probe passed",
-            report,
-            |p| {
-                p.status.phase = Some("Running".to_string());
-                set_condition(p, "ContainersReady", true, &now);
-                set_condition(p, "Ready", true, &now);
-            },
-        );
+        self.update_pod(key, Actor::Controller(KUBELET), reason::STARTED, report, |p| {
+            p.status.phase = Some("Running".to_string());
+            set_condition(p, "ContainersReady", true, &now);
+            set_condition(p, "Ready", true, &now);
+        });
         // `update_pod` woke a StatefulSet owner, or a Deployment in the middle of a rollout; a
         // steady ReplicaSet only counts pods, and a pod becoming Ready does not change its count.
     }
@@ -202,7 +228,7 @@ impl Cluster {
             .and_then(|g| u64::try_from(g).ok())
             .unwrap_or(self.config.default_termination_grace_seconds);
         let now = crate::cluster::time::rfc3339(self.now_ms);
-        self.update_pod(key, by, "terminating", report, |p| {
+        self.update_pod(key, by, reason::TERMINATING, report, |p| {
             p.metadata.deletion_timestamp = Some(now.clone());
             set_condition(p, "Ready", false, &now);
         });
@@ -259,31 +285,25 @@ impl Cluster {
         let now = crate::cluster::time::rfc3339(self.now_ms);
         match action {
             PodAction::MakeNotReady => {
-                self.update_pod(&key, Actor::User, "readiness probe failing", &mut report, |p| {
+                self.update_pod(&key, Actor::User, reason::PROBE_FAILING, &mut report, |p| {
                     if p.phase() == "Running" {
                         set_condition(p, "Ready", false, &now);
                     }
                 })
             }
             PodAction::MakeReady => {
-                self.update_pod(&key, Actor::User, "readiness probe passing", &mut report, |p| {
+                self.update_pod(&key, Actor::User, reason::PROBE_PASSING, &mut report, |p| {
                     if p.phase() == "Running" && !p.is_terminating() {
                         set_condition(p, "Ready", true, &now);
                     }
                 })
             }
             PodAction::Fail => {
-                self.update_pod(
-                    &key,
-                    Actor::User,
-                    "container exited with an error",
-                    &mut report,
-                    |p| {
-                        p.status.phase = Some("Failed".to_string());
-                        set_condition(p, "Ready", false, &now);
-                        set_condition(p, "ContainersReady", false, &now);
-                    },
-                );
+                self.update_pod(&key, Actor::User, reason::EXITED, &mut report, |p| {
+                    p.status.phase = Some("Failed".to_string());
+                    set_condition(p, "Ready", false, &now);
+                    set_condition(p, "ContainersReady", false, &now);
+                });
                 self.wake_owner(&key);
             }
             PodAction::Delete => self.terminate_pod(&key, Actor::User, &mut report),

@@ -204,6 +204,17 @@ impl Cluster {
 
     /// A StatefulSet's pods and the reasons its controller is waiting, for the inspector.
     pub fn stateful_set_status(&self, namespace: &str, name: &str) -> Option<statefulset::StepResult> {
+        let (spec, pods) = self.stateful_set_controller_view(namespace, name)?;
+        statefulset::step(&spec, &pods, self.now_ms).ok()
+    }
+
+    /// What the controller sees of a set right now: its spec (with the current and update
+    /// revisions it remembers) and the pods it owns.
+    pub fn stateful_set_controller_view(
+        &self,
+        namespace: &str,
+        name: &str,
+    ) -> Option<(SetSpec, Vec<PodView>)> {
         let key = ObjectKey::new(Kind::StatefulSet, namespace, name);
         let Some(Object::StatefulSet(sts)) = self.store.get(&key).map(|e| &e.object) else {
             return None;
@@ -239,7 +250,7 @@ impl Cluster {
                 })
             })
             .collect();
-        statefulset::step(&set_spec(sts, &current, &update_rev), &pods, self.now_ms).ok()
+        Some((set_spec(sts, &current, &update_rev), pods))
     }
 }
 

@@ -11,14 +11,15 @@ use serde::Serialize;
 
 use crate::rng::Rng;
 
-/// An endpoint as kube-proxy reads it from EndpointSlices (nil conditions already defaulted).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// An endpoint as kube-proxy reads it from EndpointSlices (nil conditions already defaulted),
+/// borrowed from the slice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ProxyEndpoint {
-    pub ip: String,
+pub struct ProxyEndpoint<'a> {
+    pub ip: &'a str,
     pub port: u16,
-    pub node: Option<String>,
-    pub pod: Option<String>,
+    pub node: Option<&'a str>,
+    pub pod: Option<&'a str>,
     pub ready: bool,
     pub serving: bool,
     pub terminating: bool,
@@ -85,7 +86,7 @@ pub struct Categorized {
 
 /// Which endpoints a connection of `class` arriving on `node` may use.
 pub fn categorize(
-    endpoints: &[ProxyEndpoint],
+    endpoints: &[ProxyEndpoint<'_>],
     policies: Policies,
     class: TrafficClass,
     node: &str,
@@ -95,7 +96,7 @@ pub fn categorize(
         TrafficClass::External => policies.external_local,
         TrafficClass::ExternalFromInside => false,
     };
-    let is_local = |e: &ProxyEndpoint| e.node.as_deref() == Some(node);
+    let is_local = |e: &ProxyEndpoint<'_>| e.node == Some(node);
     let scope: Vec<usize> = (0..endpoints.len())
         .filter(|&i| !local_policy || endpoints.get(i).is_some_and(is_local))
         .collect();
@@ -117,10 +118,13 @@ pub fn categorize(
     let excluded = endpoints
         .iter()
         .enumerate()
-        .filter(|(i, _)| !candidates.contains(i))
+        // `candidates` is in index order: a binary search keeps this linear in the endpoints.
+        .filter(|(i, _)| candidates.binary_search(i).is_err())
         .map(|(i, e)| {
             let why = if local_policy && !is_local(e) {
-                Excluded::NotLocal { node: e.node.clone() }
+                Excluded::NotLocal {
+                    node: e.node.map(alloc::string::ToString::to_string),
+                }
             } else if e.serving && e.terminating {
                 Excluded::TerminatingWhileOthersReady
             } else {
@@ -231,11 +235,11 @@ mod tests {
     use alloc::string::ToString;
     use alloc::vec;
 
-    fn ep(node: &str, ready: bool, serving: bool, terminating: bool) -> ProxyEndpoint {
+    fn ep(node: &str, ready: bool, serving: bool, terminating: bool) -> ProxyEndpoint<'_> {
         ProxyEndpoint {
-            ip: "10.0.0.1".to_string(),
+            ip: "10.0.0.1",
             port: 80,
-            node: Some(node.to_string()),
+            node: Some(node),
             pod: None,
             ready,
             serving,

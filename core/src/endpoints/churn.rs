@@ -90,9 +90,25 @@ impl ChurnReport {
         nodes: u64,
         model: &ObjectSizeModel,
     ) -> Self {
+        Self::for_slice_sizes(
+            slice_writes.iter().map(|w| w.slice.endpoints.len()),
+            endpoints,
+            nodes,
+            model,
+        )
+    }
+
+    /// [`ChurnReport::for_change`] from the endpoint count of each slice written (what a
+    /// [`super::SliceWriteSummary`] keeps), in the order written.
+    pub fn for_slice_sizes(
+        slice_endpoints: impl IntoIterator<Item = usize>,
+        endpoints: EndpointsWrite,
+        nodes: u64,
+        model: &ObjectSizeModel,
+    ) -> Self {
         let mut r = ChurnReport::default();
-        for w in slice_writes {
-            let size = model.bytes(w.slice.endpoints.len());
+        for count in slice_endpoints {
+            let size = model.bytes(count);
             r.writes_slices += 1;
             r.bytes_slices = r.bytes_slices.saturating_add(size.saturating_mul(nodes));
             r.largest_slice_bytes = r.largest_slice_bytes.max(size);
@@ -112,6 +128,19 @@ impl ChurnReport {
             r.endpoints_object_bytes = size;
         }
         r
+    }
+
+    /// This report, computed for one watcher (`nodes = 1`), as `nodes` watchers receive it.
+    /// Exact: every write reaches every watcher whole, so events and bytes scale linearly
+    /// while writes and object sizes do not change.
+    pub fn broadcast(&self, nodes: u64) -> Self {
+        ChurnReport {
+            watch_events_slices: self.watch_events_slices.saturating_mul(nodes),
+            watch_events_endpoints: self.watch_events_endpoints.saturating_mul(nodes),
+            bytes_slices: self.bytes_slices.saturating_mul(nodes),
+            bytes_endpoints: self.bytes_endpoints.saturating_mul(nodes),
+            ..*self
+        }
     }
 }
 
@@ -135,5 +164,14 @@ impl ChurnTotals {
         s.bytes_endpoints = s.bytes_endpoints.saturating_add(r.bytes_endpoints);
         s.largest_slice_bytes = s.largest_slice_bytes.max(r.largest_slice_bytes);
         s.endpoints_object_bytes = s.endpoints_object_bytes.max(r.endpoints_object_bytes);
+    }
+
+    /// Totals computed for one watcher, as `nodes` watchers receive them (see
+    /// [`ChurnReport::broadcast`]).
+    pub fn broadcast(&self, nodes: u64) -> Self {
+        ChurnTotals {
+            changes: self.changes,
+            sum: self.sum.broadcast(nodes),
+        }
     }
 }

@@ -9,6 +9,7 @@
 //!   one change ──ServiceSlices::apply_delta──► the same writes, O(change), not O(Service)
 //! Pods ──build_endpoints (§3.1)──► LegacyEndpoints (1000 cap, truncation)
 //! writes ──ChurnReport (§3.7)──► API writes, watch events, bytes: slices vs Endpoints
+//! N synthetic endpoints ──estimate──► KEP-752's table, run through the reconciler
 //! ```
 //!
 //! Everything works on the compact types of [`types`], not on the API objects; the
@@ -22,6 +23,7 @@
 //! caller; the mirroring controller (§3.6) is not modelled.
 
 mod churn;
+mod estimate;
 mod legacy;
 mod names;
 mod output;
@@ -32,6 +34,7 @@ mod service_slices;
 pub mod types;
 
 pub use churn::{ChurnReport, ChurnTotals, EndpointsWrite, ObjectSizeModel};
+pub use estimate::{estimate, Estimation, ScenarioCost, KEP_752_ENDPOINTS, KEP_752_NODES};
 pub use legacy::{
     build_endpoints, truncate_subsets, EndpointAddress, EndpointSubset, LegacyEndpoints, LegacyInput,
     LegacyPod, LegacySkip, LegacySkipReason, PodRef, Trimmed, Truncation, ANNOTATION_OVER_CAPACITY,
@@ -39,7 +42,8 @@ pub use legacy::{
 };
 pub use names::slice_name_prefix;
 pub use output::{
-    FullReconcileReason, ReconcileError, ReconcileOutput, SliceWrite, WriteCause, WriteCounts, WriteOp,
+    FullReconcileReason, ReconcileError, ReconcileOutput, SliceWrite, SliceWriteSummary, WriteCause,
+    WriteCounts, WriteOp,
 };
 pub use pod::{
     address_types_for, parse_pod_ip, pod_endpoints, pod_to_endpoint, resolve_ports, should_set_hostname,

@@ -65,6 +65,36 @@ pub struct SliceWrite {
     pub slice: Slice,
 }
 
+impl SliceWrite {
+    /// The write without the slice's content: which slice, how, why, and how full it is.
+    pub fn summary(&self) -> SliceWriteSummary {
+        SliceWriteSummary {
+            name: self.slice.name.clone(),
+            op: self.op,
+            cause: self.cause,
+            endpoints: self.slice.endpoints.len(),
+            removed: self.removed,
+            refreshed: self.refreshed,
+            added: self.added,
+        }
+    }
+}
+
+/// One write as a change report keeps it: enough to say which slice was written and to size
+/// the object sent (SPEC §3.7), without the endpoints themselves.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SliceWriteSummary {
+    pub name: String,
+    pub op: WriteOp,
+    pub cause: WriteCause,
+    /// Endpoints in the object written (before the write, for a delete).
+    pub endpoints: usize,
+    pub removed: usize,
+    pub refreshed: usize,
+    pub added: usize,
+}
+
 /// Number of writes by kind.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

@@ -100,8 +100,21 @@ impl Cluster {
     /// changes no object. `Err` only for a malformed request (bad URL, unknown source).
     pub fn route(&mut self, request: &Request) -> Result<Trace, RequestError> {
         let mut state = core::mem::replace(&mut self.route_state, RouteState::new(0));
-        let result = Dataplane::new(self).route(request, &mut state, self.now_ms);
+        let result = self.route_with(request, &mut state);
         self.route_state = state;
         result
+    }
+
+    /// [`Cluster::route`] with the dataplane's memory kept by the caller: for a cluster that is
+    /// shared read-only (a UI's views hold it), where copying it to route would cost more than
+    /// the route. Start from a clone of [`Cluster::route_state`]; the same state and requests
+    /// give the same traces as `route` would.
+    pub fn route_with(&self, request: &Request, state: &mut RouteState) -> Result<Trace, RequestError> {
+        Dataplane::new(self).route(request, state, self.now_ms)
+    }
+
+    /// The dataplane's memory the cluster keeps between [`Cluster::route`] calls.
+    pub fn route_state(&self) -> &RouteState {
+        &self.route_state
     }
 }

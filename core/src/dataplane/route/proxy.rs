@@ -2,6 +2,7 @@
 //! kube-proxy reads them), kube-proxy's choice on a node (traffic policy, terminating fallback,
 //! session affinity, iptables or IPVS, the NAT it does), an L7 proxy's choice, and delivery.
 
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -21,20 +22,21 @@ use crate::selector::service_selector;
 /// `sessionAffinityConfig.clientIP.timeoutSeconds` when unset (SPEC §2.2).
 pub const DEFAULT_AFFINITY_TIMEOUT_SECONDS: u64 = 10_800;
 
-/// One endpoint of a Service port, from a slice (nil conditions defaulted, SPEC §2.13).
-#[derive(Clone, Debug)]
-pub(crate) struct Ep {
-    pub ip: String,
+/// One endpoint of a Service port, from a slice (nil conditions defaulted, SPEC §2.13),
+/// borrowed from it: a Service of 10,000 endpoints is read without copying their names.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Ep<'c> {
+    pub ip: &'c str,
     pub port: u16,
-    pub node: Option<String>,
-    pub pod: Option<String>,
-    pub slice: String,
+    pub node: Option<&'c str>,
+    pub pod: Option<&'c str>,
+    pub slice: &'c str,
     pub ready: bool,
     pub serving: bool,
     pub terminating: bool,
 }
 
-impl Ep {
+impl Ep<'_> {
     pub fn address(&self) -> String {
         format!("{}:{}", self.ip, self.port)
     }
@@ -103,11 +105,13 @@ impl<'a, 'c> Walk<'a, 'c> {
 
     /// The endpoints of a Service port, de-duplicated by address across slices, and the slices
     /// read. Ports are joined by name (SPEC §2.8).
-    pub fn endpoints(&self, svc: &Service, port: &ServicePort) -> (Vec<Ep>, Vec<String>) {
+    pub fn endpoints(&self, svc: &Service, port: &ServicePort) -> (Vec<Ep<'c>>, Vec<String>) {
         let ns = ns_of(&svc.metadata);
         let want_name = port.name.as_deref().unwrap_or("");
         let want_proto = port.protocol.as_deref().unwrap_or("TCP");
-        let mut eps: Vec<Ep> = Vec::new();
+        let mut eps: Vec<Ep<'c>> = Vec::new();
+        // Addresses already taken, so a Service of thousands of endpoints stays linear.
+        let mut seen: BTreeSet<(&str, u16)> = BTreeSet::new();
         let mut slices = Vec::new();
         for slice in self.dp.slices_of(ns, &svc.metadata.name) {
             if slice.address_type != "IPv4" {
@@ -123,20 +127,20 @@ impl<'a, 'c> Walk<'a, 'c> {
             };
             for e in &slice.endpoints {
                 let Some(ip) = e.addresses.first() else { continue };
-                if eps.iter().any(|x| x.ip == *ip && x.port == number) {
+                if !seen.insert((ip.as_str(), number)) {
                     continue;
                 }
                 let ready = e.conditions.ready.unwrap_or(true);
                 eps.push(Ep {
-                    ip: ip.clone(),
+                    ip,
                     port: number,
-                    node: e.node_name.clone(),
+                    node: e.node_name.as_deref(),
                     pod: e
                         .target_ref
                         .as_ref()
                         .filter(|t| t.kind == "Pod")
-                        .map(|t| t.name.clone()),
-                    slice: slice.metadata.name.clone(),
+                        .map(|t| t.name.as_str()),
+                    slice: &slice.metadata.name,
                     ready,
                     serving: e.conditions.serving.unwrap_or(true),
                     terminating: e.conditions.terminating.unwrap_or(false),
@@ -183,16 +187,16 @@ impl<'a, 'c> Walk<'a, 'c> {
         class: TrafficClass,
         client_ip: &str,
         destination: String,
-    ) -> Result<(Ep, String), Verdict> {
+    ) -> Result<(Ep<'c>, String), Verdict> {
         let (eps, slices) = self.endpoints(svc, port);
         let service_hop = self.service_hop(svc, port, slices);
         let proxy_eps: Vec<ProxyEndpoint> = eps
             .iter()
             .map(|e| ProxyEndpoint {
-                ip: e.ip.clone(),
+                ip: e.ip,
                 port: e.port,
-                node: e.node.clone(),
-                pod: e.pod.clone(),
+                node: e.node,
+                pod: e.pod,
                 ready: e.ready,
                 serving: e.serving,
                 terminating: e.terminating,
@@ -247,13 +251,18 @@ impl<'a, 'c> Walk<'a, 'c> {
                 hop.chain = crate::dataplane::kube_proxy::iptables_chain(&candidates);
             }
         }
+        // `excluded` is in index order: a binary search keeps this linear in the endpoints.
+        let excluded_at = |i: usize| {
+            let found = categorized.excluded.binary_search_by_key(&i, |(j, _)| *j);
+            found.ok().and_then(|k| categorized.excluded.get(k))
+        };
         hop.endpoints = eps
             .iter()
             .enumerate()
             .map(|(i, e)| {
                 let fate = if Some(i) == chosen {
                     Fate::Chosen
-                } else if let Some((_, why)) = categorized.excluded.iter().find(|(j, _)| *j == i) {
+                } else if let Some((_, why)) = excluded_at(i) {
                     Fate::Excluded { why: why.clone() }
                 } else {
                     Fate::Candidate
@@ -293,7 +302,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         }];
         // Masquerade (SPEC §2.15): external traffic under the Cluster policy, and hairpin.
         let external = class != TrafficClass::ClusterIp;
-        let hairpin = self.client_pod_ip().as_deref() == Some(ep.ip.as_str());
+        let hairpin = self.client_pod_ip().as_deref() == Some(ep.ip);
         let masquerade = (external && !categorized.local_policy) || hairpin;
         let mut source = client_ip.to_string();
         if masquerade && client_ip != node_ip {
@@ -321,7 +330,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         &mut self,
         svc: &Service,
         port: &ServicePort,
-        eps: &[Ep],
+        eps: &[Ep<'_>],
         candidates: &[usize],
         client_ip: &str,
         mode: ProxyMode,
@@ -403,7 +412,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         by: Chooser,
         balancer: &str,
         proxy: &ObjectRef,
-    ) -> Result<Ep, Verdict> {
+    ) -> Result<Ep<'c>, Verdict> {
         let (eps, slices) = self.endpoints(svc, port);
         let service_hop = self.service_hop(svc, port, slices);
         let ready: Vec<usize> = (0..eps.len())
@@ -444,10 +453,10 @@ impl<'a, 'c> Walk<'a, 'c> {
         Ok(ep)
     }
 
-    fn endpoint_hop(&mut self, ep: &Ep, by: Chooser, among: usize) -> usize {
+    fn endpoint_hop(&mut self, ep: &Ep<'_>, by: Chooser, among: usize) -> usize {
         let ns = self.service_namespace_of_last_service();
         let step = Step::Endpoint(EndpointHop {
-            slice: ep.slice.clone(),
+            slice: ep.slice.to_string(),
             address: ep.address(),
             ready: ep.ready,
             serving: ep.serving,
@@ -455,7 +464,7 @@ impl<'a, 'c> Walk<'a, 'c> {
             chosen_by: by,
             among,
         });
-        self.push(step, Some(object_ref("EndpointSlice", Some(&ns), &ep.slice)))
+        self.push(step, Some(object_ref("EndpointSlice", Some(&ns), ep.slice)))
     }
 
     fn service_namespace_of_last_service(&self) -> String {
@@ -470,8 +479,8 @@ impl<'a, 'c> Walk<'a, 'c> {
     }
 
     /// The pod behind an endpoint (by address; endpoints of user-made slices may have none).
-    pub fn pod_of(&self, ep: &Ep) -> Option<&'c Pod> {
-        ip_u32(&ep.ip).and_then(|ip| self.dp.pods_by_ip.get(&ip).copied())
+    pub fn pod_of(&self, ep: &Ep<'_>) -> Option<&'c Pod> {
+        ip_u32(ep.ip).and_then(|ip| self.dp.pods_by_ip.get(&ip).copied())
     }
 
     fn client_pod_ip(&self) -> Option<String> {
@@ -573,12 +582,12 @@ fn service_account(pod: &Pod) -> String {
         .unwrap_or_else(|| "default".to_string())
 }
 
-fn candidate(e: &Ep, fate: Fate) -> EndpointCandidate {
+fn candidate(e: &Ep<'_>, fate: Fate) -> EndpointCandidate {
     EndpointCandidate {
         address: e.address(),
-        pod: e.pod.clone(),
-        node: e.node.clone(),
-        slice: e.slice.clone(),
+        pod: e.pod.map(str::to_string),
+        node: e.node.map(str::to_string),
+        slice: e.slice.to_string(),
         ready: e.ready,
         serving: e.serving,
         terminating: e.terminating,

@@ -479,6 +479,39 @@ fn same_cluster_seed_and_request_give_the_same_trace() {
 }
 
 #[test]
+fn memory_kept_by_the_caller_gives_the_same_traces_as_the_clusters_own() {
+    for ex in examples() {
+        let mut own = load(ex.yaml);
+        let shared = load(ex.yaml);
+        let fresh = shared.route_state().clone();
+        let mut memory = fresh.clone();
+        for _ in 0..5 {
+            assert_eq!(
+                own.route(&ex.request).unwrap(),
+                shared.route_with(&ex.request, &mut memory).unwrap(),
+                "{}",
+                ex.id
+            );
+        }
+        let options = TrafficOptions {
+            count: 20,
+            interval_ms: 100,
+            clients: 3,
+        };
+        assert_eq!(
+            own.send_traffic(&ex.request, &options).unwrap(),
+            shared
+                .send_traffic_with(&ex.request, &options, &mut memory)
+                .unwrap(),
+            "{}",
+            ex.id
+        );
+        // The cluster's own memory did not move.
+        assert_eq!(shared.route_state(), &fresh, "{}", ex.id);
+    }
+}
+
+#[test]
 fn malformed_requests_are_errors_naming_the_field() {
     let mut c = load(CLUSTER_IP_YAML);
     let cases = [

@@ -120,6 +120,19 @@ impl Cluster {
         options: &TrafficOptions,
     ) -> Result<TrafficReport, RequestError> {
         let mut state = core::mem::replace(&mut self.route_state, super::RouteState::new(0));
+        let result = self.send_traffic_with(request, options, &mut state);
+        self.route_state = state;
+        result
+    }
+
+    /// [`Cluster::send_traffic`] with the dataplane's memory kept by the caller (see
+    /// [`Cluster::route_with`]).
+    pub fn send_traffic_with(
+        &self,
+        request: &Request,
+        options: &TrafficOptions,
+        state: &mut super::RouteState,
+    ) -> Result<TrafficReport, RequestError> {
         let dp = Dataplane::new(self);
         let now = self.now_ms;
         let mut report = TrafficReport {
@@ -138,7 +151,7 @@ impl Cluster {
                     client_ip: Some(client_ip(i % options.clients)),
                 };
             }
-            let trace = match dp.route(&req, &mut state, at) {
+            let trace = match dp.route(&req, state, at) {
                 Ok(t) => t,
                 Err(e) => {
                     result = Err(e);
@@ -152,8 +165,6 @@ impl Cluster {
             }
             report.last = Some(trace);
         }
-        drop(dp);
-        self.route_state = state;
         result.map(|()| report)
     }
 

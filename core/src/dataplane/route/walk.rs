@@ -322,7 +322,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         destination: String,
     ) -> Verdict {
         match self.kube_proxy(svc, port, node, node_ip, class, &client.ip, destination) {
-            Ok((ep, source)) => self.deliver(&ep.ip, ep.port, &source, client.mesh),
+            Ok((ep, source)) => self.deliver(ep.ip, ep.port, &source, client.mesh),
             Err(verdict) => verdict,
         }
     }
@@ -453,7 +453,7 @@ impl<'a, 'c> Walk<'a, 'c> {
                 after: ep.address(),
             });
         }
-        self.deliver(&ep.ip, ep.port, &client.ip, Some(m))
+        self.deliver(ep.ip, ep.port, &client.ip, Some(m))
     }
 
     fn facts(&self) -> ClusterFacts<'a> {
@@ -604,7 +604,7 @@ impl<'a, 'c> Walk<'a, 'c> {
                 let name = &n.metadata.name;
                 let local_endpoints = eps
                     .iter()
-                    .filter(|e| e.node.as_deref() == Some(name.as_str()) && e.ready)
+                    .filter(|e| e.node == Some(name.as_str()) && e.ready)
                     .count();
                 let healthy = !local || local_endpoints > 0;
                 let health_check = local.then(|| HealthCheck {
@@ -846,7 +846,7 @@ impl<'a, 'c> Walk<'a, 'c> {
                 &ep.address(),
             );
         }
-        self.deliver(&ep.ip, ep.port, "ingress-controller", None)
+        self.deliver(ep.ip, ep.port, "ingress-controller", None)
     }
 
     fn gateway(&mut self, index: usize, edge: EdgeChoice, client: &Client) -> Verdict {
@@ -921,7 +921,7 @@ impl<'a, 'c> Walk<'a, 'c> {
                 if let Some(h) = self.hops.last_mut() {
                     h.rewrites = proxy_rewrites(&client.ip, &me, &host, self.url.port, &ep.address());
                 }
-                self.deliver(&ep.ip, ep.port, &me, None)
+                self.deliver(ep.ip, ep.port, &me, None)
             }
         }
     }
