@@ -28,6 +28,7 @@ use yew::prelude::*;
 use crate::layout::{key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout};
 use crate::layout::{GROUP_BAR_H, GROUP_ROW_H};
 use crate::state::Snapshot;
+use kroute::sort::CollectSorted;
 
 pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 
@@ -885,7 +886,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
             .map(|t| trace_keys(&layout, t))
             .unwrap_or_default()
             .into_iter()
-            .collect(),
+            .collect_set(),
     );
     let selected = props
         .selected

@@ -73,10 +73,14 @@ pub fn decode_with_path<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<
 
 /// Follows the reader down the value (or not).
 trait Track: Copy {
+    #[inline(always)]
     fn enter_key(self, _key: &str) {}
+    #[inline(always)]
     fn enter_index(self, _index: usize) {}
+    #[inline(always)]
     fn leave(self) {}
     /// A failure here: the first one reported is the innermost.
+    #[inline(always)]
     fn fail(self) {}
 }
 
@@ -156,7 +160,7 @@ fn visit_array<'de, V: Visitor<'de>, K: Track>(
 ) -> Result<V::Value, Error> {
     let mut seq = SeqDe {
         iter: items.iter(),
-        index: 0,
+        len: items.len(),
         track,
     };
     let out = visitor.visit_seq(&mut seq)?;
@@ -198,7 +202,9 @@ macro_rules! forward_to_json {
 }
 
 impl<'de, K: Track> ValueDe<'de, K> {
-    /// `result`, with a failure reported where this value is.
+    /// `result`, with a failure reported where this value is. Always inlined: a call per
+    /// visitor type would move every decoded value through it.
+    #[inline(always)]
     fn here<T>(self, result: Result<T, Error>) -> Result<T, Error> {
         if result.is_err() {
             self.track.fail();
@@ -335,7 +341,7 @@ impl<'de, K: Track> de::Deserializer<'de> for ValueDe<'de, K> {
 
 struct SeqDe<'a, K> {
     iter: core::slice::Iter<'a, Value>,
-    index: usize,
+    len: usize,
     track: K,
 }
 
@@ -346,8 +352,7 @@ impl<'de, K: Track> de::SeqAccess<'de> for SeqDe<'de, K> {
         let Some(value) = self.iter.next() else {
             return Ok(None);
         };
-        self.track.enter_index(self.index);
-        self.index += 1;
+        self.track.enter_index(self.len - self.iter.len() - 1);
         let out = seed.deserialize(ValueDe {
             value,
             track: self.track,
@@ -366,7 +371,7 @@ impl<'de, K: Track> de::SeqAccess<'de> for SeqDe<'de, K> {
 
 struct MapDe<'a, K> {
     iter: serde_json::map::Iter<'a>,
-    value: Option<(&'a str, &'a Value)>,
+    value: Option<&'a Value>,
     track: K,
 }
 
@@ -376,11 +381,11 @@ impl<'de, K: Track> de::MapAccess<'de> for MapDe<'de, K> {
     fn next_key_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<Option<S::Value>, Error> {
         match self.iter.next() {
             Some((key, value)) => {
-                self.value = Some((key, value));
+                self.value = Some(value);
+                // Entered here, left after the value (an unknown field is reported at its key).
+                self.track.enter_key(key);
                 let key_de: BorrowedStrDeserializer<'de, Error> = BorrowedStrDeserializer::new(key);
                 seed.deserialize(key_de).map(Some).inspect_err(|_| {
-                    // An unknown field: reported at its key.
-                    self.track.enter_key(key);
                     self.track.fail();
                     self.track.leave();
                 })
@@ -391,8 +396,7 @@ impl<'de, K: Track> de::MapAccess<'de> for MapDe<'de, K> {
 
     fn next_value_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<T::Value, Error> {
         match self.value.take() {
-            Some((key, value)) => {
-                self.track.enter_key(key);
+            Some(value) => {
                 let out = seed.deserialize(ValueDe {
                     value,
                     track: self.track,

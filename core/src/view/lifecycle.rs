@@ -23,6 +23,7 @@ use crate::controllers::statefulset::{
 use crate::dns::{DnsAnswer, NxReason, Record, RecordSource, RecordType};
 use crate::error::ObjectRef;
 use crate::model::{Kind, Object};
+use crate::sort::CollectSorted;
 
 /// Ordinals listed at most (a set scaled to a million shows its first 10,000 slots).
 pub const MAX_SLOTS: usize = 10_000;
@@ -181,7 +182,7 @@ pub fn lifecycle(cluster: &Cluster, namespace: &str, name: &str, events: &[Event
     let zone = &cluster.config().cluster_domain;
 
     let wanted = spec.start_ordinal..spec.start_ordinal.saturating_add(spec.replicas);
-    let mut ordinals: BTreeSet<u32> = views.iter().map(|p| p.ordinal).collect();
+    let mut ordinals: BTreeSet<u32> = views.iter().map(|p| p.ordinal).collect_set();
     ordinals.extend(wanted.clone().take(MAX_SLOTS));
     let slots = ordinals
         .into_iter()

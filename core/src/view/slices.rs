@@ -22,6 +22,7 @@ use crate::endpoints::{ChurnReport, ChurnTotals, ObjectSizeModel, WriteCause, Wr
 use crate::error::ObjectRef;
 use crate::model::{Kind, Object};
 use crate::selector::Selector;
+use crate::sort::SharedSort;
 
 /// What the last change did to a slice.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -191,7 +192,7 @@ pub fn slice_bins(cluster: &Cluster, service: &ObjectRef, last: &[ServiceChurn])
             fate,
         ));
     }
-    bins.sort_by(|a, b| a.name.cmp(&b.name));
+    bins.stable_sort_by(|a, b| a.name.cmp(&b.name));
     // Written but gone now: deleted (a ghost), unless the change also created it.
     for (name, fate) in fates {
         if fate.first != Some(WriteOp::Create) {
@@ -224,7 +225,7 @@ pub fn slice_bins(cluster: &Cluster, service: &ObjectRef, last: &[ServiceChurn])
             _ => None,
         })
         .collect();
-    pods.sort_by(|a, b| a.name.cmp(&b.name));
+    pods.stable_sort_by(|a, b| a.name.cmp(&b.name));
 
     Some(SliceBins {
         service: service.clone(),

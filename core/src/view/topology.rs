@@ -16,7 +16,7 @@ use crate::dataplane::route::{ServicePortUsed, Source};
 use crate::error::ObjectRef;
 use crate::model::{IngressBackend, Kind, Object, Pod, PodPhase, Service, StringMap};
 use crate::selector::service_selector;
-use crate::sort::SharedSort;
+use crate::sort::{CollectSorted, SharedSort};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -317,7 +317,7 @@ pub fn topology(cluster: &Cluster) -> Topology {
         .iter()
         .enumerate()
         .map(|(i, n)| (n.name.clone(), i))
-        .collect();
+        .collect_map();
     for o in cluster.list(Kind::Pod, None) {
         let Object::Pod(p) = o else { continue };
         let view = pod_view(cluster, p);
