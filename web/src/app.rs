@@ -9,6 +9,8 @@ use gloo_timers::callback::{Interval, Timeout};
 use kroute::manifest::draw::{Change, Edit, Shape};
 use kroute::view::NamespaceTree;
 use kroute::ObjectRef;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use crate::canvas::{Canvas, Moves};
@@ -93,37 +95,6 @@ fn change_text(c: &Change) -> String {
         Change::FieldSet { object, path } => format!("{object}: {path} changed"),
     }
 }
-
-/// Downloads `text` as a file (a Blob URL on a temporary link).
-fn download(name: &str, text: &str) -> Result<(), String> {
-    let window = web_sys::window().ok_or("no window")?;
-    let document = window.document().ok_or("no document")?;
-    let parts = js_sys_array(text);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("application/yaml");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "cannot make a file")?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| "cannot make a file URL")?;
-    let a: web_sys::HtmlAnchorElement = document
-        .create_element("a")
-        .map_err(|_| "cannot make a link")?
-        .dyn_into()
-        .map_err(|_| "cannot make a link")?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
-}
-
-fn js_sys_array(text: &str) -> wasm_bindgen::JsValue {
-    let array = js_sys::Array::new();
-    array.push(&wasm_bindgen::JsValue::from_str(text));
-    array.into()
-}
-
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 /// Where the keyboard focus is, for the shortcuts.
 fn focus() -> (Focus, Option<web_sys::HtmlTextAreaElement>) {
@@ -259,7 +230,9 @@ pub fn app() -> Html {
         let change = change.clone();
         Callback::from(move |_| {
             let text = ws.borrow().export_yaml();
-            if let Err(why) = download("kroute-manifests.yaml", &text) {
+            if let Err(why) = crate::export_canvas::text_blob(&text, "application/yaml")
+                .and_then(|blob| crate::export_canvas::download_blob("kroute-manifests.yaml", &blob))
+            {
                 let why = why.to_owned();
                 change.emit(Rc::new(move |w: &mut Workspace| {
                     w.notice = Some(format!("Export failed: {why}"))

@@ -170,10 +170,11 @@ pub fn download_blob(name: &str, blob: &web_sys::Blob) -> Result<(), String> {
     Ok(())
 }
 
-fn svg_blob(svg: &str) -> Result<web_sys::Blob, String> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(svg));
+/// `text` as a file of type `mime`.
+pub fn text_blob(text: &str, mime: &str) -> Result<web_sys::Blob, String> {
+    let parts = js_sys::Array::of1(&JsValue::from_str(text));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type("image/svg+xml");
+    options.set_type(mime);
     web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|_| "cannot make a file".to_owned())
 }
@@ -181,7 +182,7 @@ fn svg_blob(svg: &str) -> Result<web_sys::Blob, String> {
 /// Downloads the canvas as SVG.
 pub fn export_svg() -> Result<(), String> {
     let (svg, _, _) = standalone_svg()?;
-    download_blob(SVG_FILE, &svg_blob(&svg)?)
+    download_blob(SVG_FILE, &text_blob(&svg, "image/svg+xml")?)
 }
 
 /// Downloads the canvas as PNG. The image is drawn once the browser has decoded the SVG, so
