@@ -33,6 +33,7 @@ extern crate alloc;
 extern crate std;
 
 pub mod cluster;
+pub mod collections;
 pub mod controllers;
 pub mod dataplane;
 pub mod dns;

@@ -27,7 +27,7 @@ use kroute::manifest::{parse_manifests, ManifestObject};
 use kroute::model::{Gateway, HttpRoute, Ingress, Object};
 use kroute::rng::Rng;
 use kroute::selector::{label_selector_as_selector, Labels, Selector};
-use std::collections::BTreeMap;
+use kroute::collections::VecMap;
 use wasm_bindgen::prelude::*;
 
 pub use cluster::JsCluster;
@@ -132,7 +132,7 @@ pub fn match_http_route_js(
     };
     let mut gateways: Vec<&Gateway> = Vec::new();
     let mut routes: Vec<&HttpRoute> = Vec::new();
-    let mut namespaces: BTreeMap<String, Labels> = BTreeMap::new();
+    let mut namespaces: VecMap<String, Labels> = VecMap::new();
     let mut grants: Vec<ReferenceGrantRule> = Vec::new();
     for m in &objects {
         match &m.object {

@@ -4,6 +4,7 @@
 //! rolls every allocation back and restores the random generator, so a failed apply changes
 //! nothing. `commit` then writes the admitted objects; it cannot fail.
 
+use crate::collections::VecSet;
 use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -17,7 +18,6 @@ use crate::ipam::{AllocError, Allocator, Transaction};
 use crate::model::{
     IntOrString, Kind, LoadBalancerIngress, LoadBalancerStatus, Object, Service, ServiceType,
 };
-use crate::sort::CollectSorted;
 use crate::validation::validate_object;
 
 /// The batch, checked and with its allocations made. `derived[i]` says why object `i` is left
@@ -30,11 +30,11 @@ pub(super) struct Admitted {
 pub(super) fn admit(cluster: &mut Cluster, objects: Vec<Object>) -> Result<Admitted, ApplyError> {
     let mut errors: Vec<ObjectError> = Vec::new();
     let mut seen: BTreeSet<ObjectKey> = BTreeSet::new();
-    let batch_namespaces: BTreeSet<String> = objects
+    let batch_namespaces: VecSet<String> = objects
         .iter()
         .filter(|o| o.kind() == Some(Kind::Namespace))
         .map(|o| o.name().to_string())
-        .collect_set();
+        .collect();
 
     let derived = super::derived::derived_objects(cluster, &objects);
     for (index, object) in objects.iter().enumerate() {
@@ -395,7 +395,7 @@ where
         .unwrap_or_default();
     let wants_node_ports = ty.needs_node_ports()
         && !(ty == ServiceType::LoadBalancer && svc.spec.allocate_load_balancer_node_ports == Some(false));
-    let mut kept: BTreeSet<u16> = BTreeSet::new();
+    let mut kept: VecSet<u16> = VecSet::new();
     if ty.needs_node_ports() {
         for (i, p) in svc.spec.ports.iter_mut().enumerate() {
             let path = spec_path.child("ports").index(i).child("nodePort");

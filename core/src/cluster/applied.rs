@@ -12,13 +12,13 @@
 //! which shows an entry only while the store still holds a user object of that key, so a
 //! record outliving its object (deleted, or replaced by a controller) is never seen.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use crate::collections::VecSet;
+use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
 use super::{Actor, ChangeReport, Cluster, ObjectKey, Origin};
 use crate::error::ObjectRef;
 use crate::model::Object;
-use crate::sort::CollectSorted;
 
 /// Last-applied objects by key. Cloned with the cluster.
 #[derive(Clone, Debug, Default)]
@@ -30,12 +30,12 @@ impl Applied {
     /// Records the objects of a committed batch (`written`, as they were before admission) that
     /// `report`'s user events name, and returns their keys in batch order.
     pub(crate) fn record(&mut self, written: Vec<Object>, report: &ChangeReport) -> Vec<ObjectKey> {
-        let by_user: BTreeSet<&ObjectRef> = report
+        let by_user: VecSet<&ObjectRef> = report
             .events
             .iter()
             .filter(|e| e.by == Actor::User)
             .map(|e| &e.object)
-            .collect_set();
+            .collect();
         let mut keys = Vec::new();
         for object in written {
             let Some(key) = ObjectKey::of(&object) else {

@@ -5,7 +5,7 @@
 //! instead. An object whose owner is not in the cluster or the batch is kept as written (a lone
 //! Pod copied out of a dump is still a Pod).
 
-use alloc::collections::BTreeSet;
+use crate::collections::VecSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -13,7 +13,6 @@ use alloc::vec::Vec;
 use super::{Cluster, ObjectKey};
 use crate::controllers::services::managed_selector;
 use crate::model::{Kind, Object};
-use crate::sort::CollectSorted;
 
 const MANAGED_BY: &str = "endpointslice.kubernetes.io/managed-by";
 const SLICE_CONTROLLER: &str = "endpointslice-controller.k8s.io";
@@ -22,13 +21,13 @@ const SERVICE_NAME: &str = "kubernetes.io/service-name";
 /// For each object of the batch: `Some(why)` when a controller derives it from another object
 /// of the cluster or of the batch.
 pub(super) fn derived_objects(cluster: &Cluster, objects: &[Object]) -> Vec<Option<String>> {
-    let batch: BTreeSet<ObjectKey> = objects.iter().filter_map(ObjectKey::of).collect_set();
+    let batch: VecSet<ObjectKey> = objects.iter().filter_map(ObjectKey::of).collect();
     let present = |kind: Kind, ns: &str, name: &str| {
         let key = ObjectKey::new(kind, ns, name);
         batch.contains(&key) || cluster.store.contains(&key)
     };
     // Selector Services of the batch, found once (a dump can hold thousands of slices).
-    let batch_selector_services: BTreeSet<(&str, &str)> = objects
+    let batch_selector_services: VecSet<(&str, &str)> = objects
         .iter()
         .filter_map(|o| match o {
             Object::Service(s) if managed_selector(s).is_some() => {
@@ -36,7 +35,7 @@ pub(super) fn derived_objects(cluster: &Cluster, objects: &[Object]) -> Vec<Opti
             }
             _ => None,
         })
-        .collect_set();
+        .collect();
     let selector_service = |ns: &str, name: &str| {
         batch_selector_services.contains(&(ns, name))
             || matches!(cluster.get(Kind::Service, Some(ns), name), Some(Object::Service(s)) if managed_selector(s).is_some())

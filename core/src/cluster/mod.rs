@@ -42,6 +42,7 @@ use crate::error::{ObjectError, ObjectRef};
 use crate::ipam::{IpAllocator, LbPool, PortAllocator};
 use crate::model::{Kind, Object};
 use crate::rng::Rng;
+use crate::collections::{VecMap, VecSet};
 
 /// Why a change was refused. Nothing was changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -109,9 +110,9 @@ pub struct Cluster {
     pub(crate) timer_seq: u64,
     pub(crate) uid_seq: u64,
     pub(crate) work: WorkQueue,
-    pub(crate) stateful_sets: BTreeMap<ObjectKey, crate::controllers::statefulset_driver::StatefulSetMemory>,
+    pub(crate) stateful_sets: VecMap<ObjectKey, crate::controllers::statefulset_driver::StatefulSetMemory>,
     /// Deployments whose rollout is not finished: their pods' changes wake them.
-    pub(crate) rollouts: BTreeSet<ObjectKey>,
+    pub(crate) rollouts: VecSet<ObjectKey>,
     /// The dataplane's memory between routed requests (affinity, round robin, random stream).
     pub(crate) route_state: crate::dataplane::route::RouteState,
     /// The user's objects as last applied (see `applied.rs`).
@@ -121,13 +122,13 @@ pub struct Cluster {
 /// What the controllers still have to look at.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct WorkQueue {
-    pub deployments: BTreeSet<ObjectKey>,
-    pub replica_sets: BTreeSet<ObjectKey>,
-    pub stateful_sets: BTreeSet<ObjectKey>,
+    pub deployments: VecSet<ObjectKey>,
+    pub replica_sets: VecSet<ObjectKey>,
+    pub stateful_sets: VecSet<ObjectKey>,
     /// Services whose whole endpoint set must be recomputed (created, spec changed).
-    pub services_full: BTreeSet<(String, String)>,
+    pub services_full: VecSet<(String, String)>,
     /// Pods that changed, per Service that selected them before or after the change.
-    pub service_pods: BTreeMap<(String, String), BTreeSet<String>>,
+    pub service_pods: VecMap<(String, String), BTreeSet<String>>,
 }
 
 impl WorkQueue {
@@ -168,8 +169,8 @@ impl Cluster {
             timer_seq: 0,
             uid_seq: 0,
             work: WorkQueue::default(),
-            stateful_sets: BTreeMap::new(),
-            rollouts: BTreeSet::new(),
+            stateful_sets: VecMap::new(),
+            rollouts: VecSet::new(),
             route_state: crate::dataplane::route::RouteState::new(config.seed),
             applied: applied::Applied::default(),
             config,

@@ -11,6 +11,7 @@ use crate::cluster::{ChangeReport, Cluster, Entry, ObjectKey, Origin};
 use crate::error::{FieldError, FieldPath};
 use crate::ipam::Ipv4Cidr;
 use crate::model::{Condition, Kind, Namespace, Node, NodeAddress, Object, ObjectMeta};
+use crate::collections::VecSet;
 
 /// Zone label put on default nodes, cycling `zone-a`, `zone-b`, `zone-c`.
 pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
@@ -35,7 +36,7 @@ pub struct NodeIpam {
     /// Pod IPs in use on each node, as offsets in its pod CIDR.
     pod_ips: BTreeMap<String, BTreeSet<u64>>,
     /// (pods on the node, node name) for every node known here: the least loaded first.
-    load: BTreeSet<(usize, String)>,
+    load: VecSet<(usize, String)>,
 }
 
 impl NodeIpam {
@@ -49,7 +50,7 @@ impl NodeIpam {
                 used_subnets: BTreeSet::new(),
             },
             pod_ips: BTreeMap::new(),
-            load: BTreeSet::new(),
+            load: VecSet::new(),
         }
     }
 

@@ -42,6 +42,7 @@ use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{FieldError, FieldErrorKind, FieldPath};
+use crate::collections::VecMap;
 
 /// Label the controller puts on each pod: the pod's own name (`web-0`), so a Service can select one.
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
@@ -354,7 +355,7 @@ fn is_available(pod: &PodView, min_ready_ms: u64, now_ms: u64) -> bool {
 /// One sync's view of the set: pods indexed by ordinal, the ordinal range, the clock.
 struct World<'a> {
     spec: &'a SetSpec,
-    pods: BTreeMap<u32, &'a PodView>,
+    pods: VecMap<u32, &'a PodView>,
     now_ms: u64,
     start: u32,
     /// One past the last ordinal of the range.
@@ -375,7 +376,7 @@ impl<'a> World<'a> {
                 ),
             )
         })?;
-        let mut by_ordinal = BTreeMap::new();
+        let mut by_ordinal = VecMap::new();
         for (i, pod) in pods.iter().enumerate() {
             if by_ordinal.insert(pod.ordinal, pod).is_some() {
                 return Err(FieldError::new(
@@ -695,7 +696,7 @@ impl<'a> World<'a> {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SetSim {
     pub spec: SetSpec,
-    pub pods: BTreeMap<u32, PodView>,
+    pub pods: VecMap<u32, PodView>,
     pub now_ms: u64,
 }
 
@@ -703,7 +704,7 @@ impl SetSim {
     pub fn new(spec: SetSpec) -> Self {
         SetSim {
             spec,
-            pods: BTreeMap::new(),
+            pods: VecMap::new(),
             now_ms: 0,
         }
     }

@@ -1,7 +1,7 @@
 //! Runs the StatefulSet controller (`statefulset::step`) against the cluster: maps the API object
 //! and its pods onto the controller's view, and carries out the actions it returns.
 
-use alloc::collections::BTreeMap;
+use crate::collections::{VecMap, VecSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -10,7 +10,6 @@ use super::replicaset::pod_template_hash;
 use super::statefulset::{self, Action, PodManagementPolicy, PodView, SetSpec, UpdateStrategy};
 use crate::cluster::{Actor, ChangeReport, Cluster, ObjectKey, Timer, Warning};
 use crate::model::{IntOrString, Kind, Object, OwnerReference, Pod, PodTemplateSpec, StatefulSet};
-use crate::sort::CollectSorted;
 
 const STATEFULSET: &str = "statefulset";
 
@@ -21,7 +20,7 @@ pub(crate) struct StatefulSetMemory {
     /// `status.currentRevision` and the template it names.
     pub current: Option<(String, PodTemplateSpec)>,
     /// When each pod (by uid) was first seen Ready, for `minReadySeconds`.
-    pub ready_since: BTreeMap<String, u64>,
+    pub ready_since: VecMap<String, u64>,
 }
 
 fn set_spec(sts: &StatefulSet, current: &str, update: &str) -> SetSpec {
@@ -280,13 +279,13 @@ impl Cluster {
         };
         let spec = set_spec(sts, "", "");
         let uid = sts.metadata.uid.clone().unwrap_or_default();
-        let existing: alloc::collections::BTreeSet<u32> = self
+        let existing: VecSet<u32> = self
             .pods_owned_by(&uid)
             .into_iter()
             .filter_map(|(_, p)| statefulset::pod_ordinal(name, &p.metadata.name))
-            .collect_set();
+            .collect();
         let wanted = spec.start_ordinal..spec.start_ordinal.saturating_add(spec.replicas);
-        let mut ordinals: alloc::collections::BTreeSet<u32> = existing.clone();
+        let mut ordinals: VecSet<u32> = existing.clone();
         ordinals.extend(wanted.clone().take(10_000));
         let zone = &self.config.cluster_domain;
         Some(

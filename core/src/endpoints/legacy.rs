@@ -22,6 +22,7 @@ use super::pod::{parse_pod_ip, should_set_hostname, PodInput, PodPhase};
 use super::types::{AddressType, PortSpec, ServiceInfo, LABEL_HEADLESS};
 use crate::error::{FieldError, FieldPath};
 use crate::sort::SharedSort;
+use crate::collections::VecMap;
 
 /// `endpoints.kubernetes.io/over-capacity`.
 pub const ANNOTATION_OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";
@@ -267,7 +268,7 @@ fn repack(mut included: Vec<Included>) -> Vec<EndpointSubset> {
         (&a.address.ip, &a.address.target_ref.uid).cmp(&(&b.address.ip, &b.address.target_ref.uid))
     });
     // port (None = sentinel) → indexes of the addresses offering it, in address order
-    let mut by_port: BTreeMap<Option<&PortSpec>, Vec<usize>> = BTreeMap::new();
+    let mut by_port: VecMap<Option<&PortSpec>, Vec<usize>> = VecMap::new();
     for (i, inc) in included.iter().enumerate() {
         if inc.ports.is_empty() {
             by_port.entry(None).or_default().push(i);
@@ -276,7 +277,7 @@ fn repack(mut included: Vec<Included>) -> Vec<EndpointSubset> {
             by_port.entry(Some(p)).or_default().push(i);
         }
     }
-    let mut by_addresses: BTreeMap<Vec<usize>, Vec<PortSpec>> = BTreeMap::new();
+    let mut by_addresses: VecMap<Vec<usize>, Vec<PortSpec>> = VecMap::new();
     for (port, addrs) in by_port {
         let ports = by_addresses.entry(addrs).or_default();
         if let Some(p) = port {

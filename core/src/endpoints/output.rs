@@ -1,7 +1,6 @@
 //! What a reconcile decided: the API writes in the order they are issued, each with the reason
 //! it was needed, and the errors that stop a reconcile.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
@@ -10,7 +9,7 @@ use serde::Serialize;
 
 use super::types::{AddressType, EndpointKey, Slice};
 use crate::error::FieldError;
-use crate::sort::CollectSorted;
+use crate::collections::VecMap;
 
 /// The API call a write is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -157,8 +156,8 @@ impl ReconcileOutput {
 
     /// The slice set after the writes, sorted by name: `existing` with every write applied.
     pub fn apply_to(&self, existing: Vec<Slice>) -> Vec<Slice> {
-        let mut by_name: BTreeMap<String, Slice> =
-            existing.into_iter().map(|s| (s.name.clone(), s)).collect_map();
+        let mut by_name: VecMap<String, Slice> =
+            existing.into_iter().map(|s| (s.name.clone(), s)).collect();
         for w in &self.writes {
             match w.op {
                 WriteOp::Create | WriteOp::Update => {

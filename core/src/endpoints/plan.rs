@@ -2,7 +2,7 @@
 //! steps 2 and 3 for one port group, the placeholder rule, `finalize` and turning the plan
 //! into ordered writes. Sharing it is what keeps the two paths equal.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
@@ -15,6 +15,7 @@ use super::types::{
 use crate::error::{FieldError, FieldPath};
 use crate::rng::Rng;
 use crate::sort::SharedSort;
+use crate::collections::VecSet;
 
 /// Checks `--max-endpoints-per-slice` (1..=1000).
 pub(crate) fn check_max(max: usize) -> Result<(), ReconcileError> {
@@ -116,7 +117,7 @@ impl Ctx<'_> {
 /// fill go to the smallest name (upstream: whichever the Go map yields first).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FillIndex {
-    by_fill: BTreeSet<(usize, Reverse<String>)>,
+    by_fill: VecSet<(usize, Reverse<String>)>,
 }
 
 impl FillIndex {
@@ -245,7 +246,7 @@ pub(crate) fn emit(
     plan: FamilyPlan,
     rng: &mut Rng,
     taken: &dyn Fn(&str) -> bool,
-    fresh: &mut BTreeSet<String>,
+    fresh: &mut VecSet<String>,
     out: &mut ReconcileOutput,
 ) -> Result<(), ReconcileError> {
     if ctx.svc.terminating {

@@ -14,7 +14,7 @@
 //!   `finalize`), deletes (not owned, emptied per group, port sets gone); then slices of families
 //!   no longer served.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -25,7 +25,8 @@ use super::plan::{
 };
 use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
 use crate::rng::Rng;
-use crate::sort::{CollectSorted, SharedSort};
+use crate::sort::SharedSort;
+use crate::collections::{VecMap, VecSet};
 
 /// Everything one full reconcile reads.
 #[derive(Clone, Copy, Debug)]
@@ -59,14 +60,14 @@ pub(crate) fn reconcile_refs(
     rng: &mut Rng,
 ) -> Result<ReconcileOutput, ReconcileError> {
     check_max(max)?;
-    let mut names = BTreeSet::new();
+    let mut names = VecSet::new();
     for s in existing {
         if s.name.is_empty() || !names.insert(s.name.as_str()) {
             return Err(ReconcileError::BadSliceName { name: s.name.clone() });
         }
     }
     let families = svc.families();
-    let mut desired_by_family: BTreeMap<AddressType, Vec<&DesiredEndpoint>> = BTreeMap::new();
+    let mut desired_by_family: VecMap<AddressType, Vec<&DesiredEndpoint>> = VecMap::new();
     for d in desired {
         if !families.contains(&d.address_type) {
             let key = d.endpoint.key.clone();
@@ -79,7 +80,7 @@ pub(crate) fn reconcile_refs(
     }
     let mut sorted: Vec<&Slice> = existing.to_vec();
     sorted.stable_sort_by(|a, b| a.name.cmp(&b.name));
-    let mut existing_by_family: BTreeMap<AddressType, Vec<&Slice>> = BTreeMap::new();
+    let mut existing_by_family: VecMap<AddressType, Vec<&Slice>> = VecMap::new();
     let mut dropped = Vec::new();
     for s in sorted {
         if families.contains(&s.address_type) {
@@ -92,7 +93,7 @@ pub(crate) fn reconcile_refs(
     let labels = svc.slice_labels();
     let mut work_rng = rng.clone();
     let mut out = ReconcileOutput::default();
-    let mut fresh = BTreeSet::new();
+    let mut fresh = VecSet::new();
     for family in families {
         let ctx = Ctx {
             svc,
@@ -127,7 +128,7 @@ fn plan_family(
     desired: &[&DesiredEndpoint],
 ) -> Result<FamilyPlan, ReconcileError> {
     let mut plan = FamilyPlan::default();
-    let mut owned: BTreeMap<PortKey, Vec<&Slice>> = BTreeMap::new();
+    let mut owned: VecMap<PortKey, Vec<&Slice>> = VecMap::new();
     for s in existing {
         if ctx.owns(s) {
             owned.entry(PortKey::of(&s.ports)).or_default().push(s);
@@ -138,7 +139,7 @@ fn plan_family(
             });
         }
     }
-    let mut groups: BTreeMap<PortKey, Vec<&DesiredEndpoint>> = BTreeMap::new();
+    let mut groups: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
     let mut seen: BTreeSet<&EndpointKey> = BTreeSet::new();
     for d in desired {
         if !seen.insert(&d.endpoint.key) {
@@ -170,14 +171,14 @@ fn plan_family(
 
 /// `reconcileByPortMapping`: step 1 here, steps 2 and 3 in [`place_remaining`].
 fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint], plan: &mut FamilyPlan) {
-    let index: BTreeMap<&EndpointKey, usize> = desired
+    let index: VecMap<&EndpointKey, usize> = desired
         .iter()
         .enumerate()
         .map(|(i, d)| (&d.endpoint.key, i))
-        .collect_map();
+        .collect();
     let mut placed = vec![false; desired.len()];
     let mut updates = Vec::new();
-    let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();
+    let mut unchanged: VecMap<&str, &Slice> = VecMap::new();
     for s in slices {
         let mut keep = Vec::with_capacity(s.endpoints.len());
         let mut refreshed = 0;

@@ -30,7 +30,8 @@ use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
 use crate::rng::Rng;
-use crate::sort::{CollectSorted, SharedSort};
+use crate::sort::SharedSort;
+use crate::collections::{VecMap, VecSet};
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,18 +84,18 @@ struct Stored {
 /// and the number of endpoints they hold.
 #[derive(Clone, Debug, Default)]
 struct Group {
-    names: BTreeSet<String>,
+    names: VecSet<String>,
     fill: FillIndex,
     endpoints: usize,
 }
 
 #[derive(Clone, Debug, Default)]
 struct FamilySlices {
-    slices: BTreeMap<String, Stored>,
+    slices: VecMap<String, Stored>,
     by_endpoint: BTreeMap<EndpointKey, String>,
-    groups: BTreeMap<PortKey, Group>,
+    groups: VecMap<PortKey, Group>,
     /// Groups that have slices but no endpoints (in a synced state: the empty placeholder's).
-    empty_groups: BTreeSet<PortKey>,
+    empty_groups: VecSet<PortKey>,
     /// Endpoints over all slices of the family.
     endpoints: usize,
 }
@@ -161,8 +162,8 @@ impl FamilySlices {
 /// changes to [`ServiceSlices::apply_delta`].
 #[derive(Clone, Debug)]
 pub struct ServiceSlices {
-    families: BTreeMap<AddressType, FamilySlices>,
-    names: BTreeSet<String>,
+    families: VecMap<AddressType, FamilySlices>,
+    names: VecSet<String>,
     basis: Result<SyncBasis, FullReconcileReason>,
 }
 
@@ -189,15 +190,15 @@ impl ServiceSlices {
     /// No slices yet (a new Service).
     pub fn new() -> Self {
         ServiceSlices {
-            families: BTreeMap::new(),
-            names: BTreeSet::new(),
+            families: VecMap::new(),
+            names: VecSet::new(),
             basis: Err(FullReconcileReason::NeverSynced),
         }
     }
 
     /// Slices that exist already (from the API). The first sync must be a full reconcile.
     pub fn from_slices(slices: Vec<Slice>) -> Result<Self, ReconcileError> {
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         for s in &slices {
             if s.name.is_empty() || !seen.insert(s.name.as_str()) {
                 return Err(ReconcileError::BadSliceName { name: s.name.clone() });
@@ -258,7 +259,7 @@ impl ServiceSlices {
     ) -> Result<ReconcileOutput, ReconcileError> {
         let existing: Vec<&Slice> = self.slices().collect();
         let out = reconcile_refs(svc, max_endpoints_per_slice, &existing, desired, rng)?;
-        let mut all: BTreeMap<String, Slice> = BTreeMap::new();
+        let mut all: VecMap<String, Slice> = VecMap::new();
         for (_, fam) in core::mem::take(&mut self.families) {
             for (name, stored) in fam.slices {
                 all.insert(name, stored.slice);
@@ -303,7 +304,7 @@ impl ServiceSlices {
             return Err(ReconcileError::NeedsFullReconcile(reason));
         }
         let mut seen: BTreeSet<(AddressType, &EndpointKey)> = BTreeSet::new();
-        let mut by_family: BTreeMap<AddressType, Vec<&EndpointChange>> = BTreeMap::new();
+        let mut by_family: VecMap<AddressType, Vec<&EndpointChange>> = VecMap::new();
         for ch in changes {
             let (family, key) = (ch.address_type(), ch.key());
             if !basis.families.contains(&family) {
@@ -324,7 +325,7 @@ impl ServiceSlices {
         let labels = &basis.labels;
         let mut work_rng = rng.clone();
         let mut out = ReconcileOutput::default();
-        let mut fresh = BTreeSet::new();
+        let mut fresh = VecSet::new();
         let mut commits = Vec::new();
         let none = FamilySlices::default();
         for (&family, family_changes) in &by_family {
@@ -395,7 +396,7 @@ impl ServiceSlices {
         for key in removed_keys {
             fam.by_endpoint.remove(*key);
         }
-        let mut groups = BTreeSet::new();
+        let mut groups = VecSet::new();
         for w in writes {
             let name = &w.slice.name;
             if w.op != WriteOp::Create {
@@ -426,10 +427,10 @@ fn plan_delta<'c>(
     fam: &FamilySlices,
     changes: &[&'c EndpointChange],
 ) -> (FamilyPlan, Vec<&'c EndpointKey>) {
-    let mut removals: BTreeMap<&str, BTreeSet<&EndpointKey>> = BTreeMap::new();
-    let mut refreshes: BTreeMap<&str, BTreeMap<&EndpointKey, &Endpoint>> = BTreeMap::new();
-    let mut additions: BTreeMap<PortKey, Vec<&DesiredEndpoint>> = BTreeMap::new();
-    let mut delta: BTreeMap<PortKey, isize> = BTreeMap::new();
+    let mut removals: VecMap<&str, VecSet<&EndpointKey>> = VecMap::new();
+    let mut refreshes: VecMap<&str, VecMap<&EndpointKey, &Endpoint>> = VecMap::new();
+    let mut additions: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
+    let mut delta: VecMap<PortKey, isize> = VecMap::new();
     let mut removed_keys = Vec::new();
     for ch in changes {
         let key = ch.key();
@@ -467,8 +468,8 @@ fn plan_delta<'c>(
     }
 
     // Step 1 for the touched slices only, bucketed by port group.
-    let touched_names: BTreeSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect_set();
-    let mut touched: BTreeMap<&PortKey, Vec<(&str, Touched)>> = BTreeMap::new();
+    let touched_names: VecSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect();
+    let mut touched: VecMap<&PortKey, Vec<(&str, Touched)>> = VecMap::new();
     for name in touched_names {
         let Some(stored) = fam.slices.get(name) else {
             continue;
@@ -514,9 +515,9 @@ fn plan_delta<'c>(
     }
 
     let new_len = |g: &PortKey| fam.group_len(g) as isize + delta.get(g).copied().unwrap_or(0);
-    let mut groups: BTreeSet<&PortKey> = touched.keys().copied().collect_set();
+    let mut groups: VecSet<&PortKey> = touched.keys().copied().collect();
     groups.extend(additions.keys());
-    let mut gone: BTreeSet<&PortKey> = fam.empty_groups.iter().filter(|g| new_len(g) <= 0).collect_set();
+    let mut gone: VecSet<&PortKey> = fam.empty_groups.iter().filter(|g| new_len(g) <= 0).collect();
 
     let mut plan = FamilyPlan::default();
     for g in groups {
@@ -525,7 +526,7 @@ fn plan_delta<'c>(
             continue;
         }
         let mut updates = Vec::new();
-        let mut excluded: BTreeSet<&str> = BTreeSet::new();
+        let mut excluded: VecSet<&str> = VecSet::new();
         for (name, outcome) in touched.remove(g).unwrap_or_default() {
             match outcome {
                 Touched::Unchanged => {}

@@ -81,6 +81,7 @@ pub use export::{ExportOptions, DERIVED_HEADER, EXPORT_HEADER};
 pub use load::{load_cluster, Loaded, SETTLE_MS};
 pub use locate::locate;
 
+use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -260,7 +261,7 @@ pub fn locate_references(
         by_ref.entry(o.object.object_ref()).or_insert(o);
     }
     // One outline per document, however many references it holds (a List of many objects).
-    let mut outlines: BTreeMap<usize, Outline> = BTreeMap::new();
+    let mut outlines: VecMap<usize, Outline> = VecMap::new();
     references
         .iter()
         .map(|r| {

@@ -1,7 +1,7 @@
 //! Node, Pod, Service, Endpoints and EndpointSlice rules (`pkg/apis/core/validation`,
 //! `pkg/apis/discovery/validation`).
 
-use alloc::collections::BTreeSet;
+use crate::collections::VecSet;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -72,8 +72,8 @@ pub(super) fn validate_pod_spec(spec: &PodSpec, path: &FieldPath, errs: &mut Vec
             "a pod needs at least one container",
         ));
     }
-    let mut container_names = BTreeSet::new();
-    let mut port_names = BTreeSet::new();
+    let mut container_names = VecSet::new();
+    let mut port_names = VecSet::new();
     let lists = [
         (&spec.containers, "containers"),
         (&spec.init_containers, "initContainers"),
@@ -175,9 +175,9 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::required(path.child("ports"), ""));
     }
     let multi = spec.ports.len() > 1;
-    let mut names_seen = BTreeSet::new();
-    let mut port_proto = BTreeSet::new();
-    let mut node_port_proto = BTreeSet::new();
+    let mut names_seen = VecSet::new();
+    let mut port_proto = VecSet::new();
+    let mut node_port_proto = VecSet::new();
     for (i, p) in spec.ports.iter().enumerate() {
         let ppath = path.child("ports").index(i);
         match p.name.as_deref() {
@@ -498,7 +498,7 @@ pub(super) fn validate_endpoint_slice(s: &EndpointSlice, errs: &mut Vec<FieldErr
             push_msgs(errs, epath.child("hostname"), h, names::is_dns1123_label(h));
         }
     }
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     for (i, p) in s.ports.iter().enumerate() {
         let ppath = FieldPath::new("ports").index(i);
         let name: String = p.name.clone().unwrap_or_default();

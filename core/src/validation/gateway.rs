@@ -1,6 +1,6 @@
 //! GatewayClass, Gateway and HTTPRoute rules (the CRDs' OpenAPI and CEL validation, SPEC §7).
 
-use alloc::collections::BTreeSet;
+use crate::collections::VecSet;
 use alloc::vec::Vec;
 
 use super::core_v1::validate_port_number;
@@ -59,7 +59,7 @@ pub(super) fn validate_gateway(g: &Gateway, errs: &mut Vec<FieldError>) {
         ));
     }
     too_many(errs, path.child("listeners"), g.spec.listeners.len(), 64);
-    let mut names_seen = BTreeSet::new();
+    let mut names_seen = VecSet::new();
     for (i, l) in g.spec.listeners.iter().enumerate() {
         let lpath = path.child("listeners").index(i);
         if l.name.is_empty() {

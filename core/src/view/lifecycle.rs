@@ -7,7 +7,7 @@
 //! Invariant: nothing here decides; the controller (`statefulset::step`) says why it waits, the
 //! DNS (`Cluster::resolve`) says what a name answers, the events say what happened when.
 
-use alloc::collections::BTreeSet;
+use crate::collections::VecSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -23,7 +23,6 @@ use crate::controllers::statefulset::{
 use crate::dns::{DnsAnswer, NxReason, Record, RecordSource, RecordType};
 use crate::error::ObjectRef;
 use crate::model::{Kind, Object};
-use crate::sort::CollectSorted;
 
 /// Ordinals listed at most (a set scaled to a million shows its first 10,000 slots).
 pub const MAX_SLOTS: usize = 10_000;
@@ -182,7 +181,7 @@ pub fn lifecycle(cluster: &Cluster, namespace: &str, name: &str, events: &[Event
     let zone = &cluster.config().cluster_domain;
 
     let wanted = spec.start_ordinal..spec.start_ordinal.saturating_add(spec.replicas);
-    let mut ordinals: BTreeSet<u32> = views.iter().map(|p| p.ordinal).collect_set();
+    let mut ordinals: VecSet<u32> = views.iter().map(|p| p.ordinal).collect();
     ordinals.extend(wanted.clone().take(MAX_SLOTS));
     let slots = ordinals
         .into_iter()

@@ -8,6 +8,7 @@
 //! count with running totals. Since every write reaches every watcher whole, scaling to a node
 //! count is exact: it is done here, from sizes, never by the UI from bytes.
 
+use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -138,7 +139,7 @@ pub fn slice_bins(cluster: &Cluster, service: &ObjectRef, last: &[ServiceChurn])
     let selector = Selector::from_map(managed_selector(svc)?);
     let capacity = cluster.config().max_endpoints_per_slice;
 
-    let mut fates: BTreeMap<&str, Fate> = BTreeMap::new();
+    let mut fates: VecMap<&str, Fate> = VecMap::new();
     for write in last
         .iter()
         .filter(|c| is_service(c, service))

@@ -150,7 +150,7 @@ fn sources_and_the_object_tree() {
         .unwrap();
     let kinds: Vec<&str> = shop.kinds.keys().map(String::as_str).collect();
     assert_eq!(kinds, ["Deployment", "HTTPRoute", "Pod", "Service"]);
-    assert_eq!(shop.kinds["Pod"], ["productpage"]);
+    assert_eq!(*shop.kinds.get("Pod").unwrap(), ["productpage"]);
     let cluster_scoped = tree.iter().find(|t| t.namespace.is_none()).unwrap();
-    assert_eq!(cluster_scoped.kinds["Namespace"], ["shop"]);
+    assert_eq!(*cluster_scoped.kinds.get("Namespace").unwrap(), ["shop"]);
 }

@@ -1,7 +1,7 @@
 //! The cluster as a picture: nodes holding their pods, Services with the pods their selectors
 //! pick, Ingresses and Gateways at the edge with their rules.
 
-use alloc::collections::BTreeMap;
+use crate::collections::VecMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -16,7 +16,7 @@ use crate::dataplane::route::{ServicePortUsed, Source};
 use crate::error::ObjectRef;
 use crate::model::{IngressBackend, Kind, Object, Pod, PodPhase, Service, StringMap};
 use crate::selector::service_selector;
-use crate::sort::{CollectSorted, SharedSort};
+use crate::sort::SharedSort;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -313,11 +313,11 @@ pub fn topology(cluster: &Cluster) -> Topology {
         .collect();
     let mut unscheduled = Vec::new();
     // Node name → position, so that 10,000 pods on 100 nodes are not 1,000,000 comparisons.
-    let position: BTreeMap<String, usize> = nodes
+    let position: VecMap<String, usize> = nodes
         .iter()
         .enumerate()
         .map(|(i, n)| (n.name.clone(), i))
-        .collect_map();
+        .collect();
     for o in cluster.list(Kind::Pod, None) {
         let Object::Pod(p) = o else { continue };
         let view = pod_view(cluster, p);
@@ -455,13 +455,13 @@ pub struct NamespaceTree {
     /// `None` for cluster-scoped objects.
     pub namespace: Option<String>,
     /// Kind name → object names, in kind then name order.
-    pub kinds: BTreeMap<String, Vec<String>>,
+    pub kinds: VecMap<String, Vec<String>>,
 }
 
 /// The objects the user applied (not the controllers' ones, nor the built-in namespaces), by
 /// namespace then kind.
 pub fn object_tree(cluster: &Cluster) -> Vec<NamespaceTree> {
-    let mut by_ns: BTreeMap<Option<String>, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    let mut by_ns: VecMap<Option<String>, VecMap<String, Vec<String>>> = VecMap::new();
     for kind in Kind::ALL {
         for o in cluster.list(kind, None) {
             let meta = o.metadata();

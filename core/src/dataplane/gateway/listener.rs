@@ -19,7 +19,7 @@
 //! header (port ignored): a precise hostname, then the longest wildcard, then a listener
 //! without hostname; only that listener's Routes are considered (listener isolation, GEP-1713).
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -31,7 +31,6 @@ use crate::model::{Gateway, HttpRoute, Listener, ParentReference};
 use crate::selector::{label_selector_as_selector, Labels, Selector};
 
 use super::ClusterFacts;
-use crate::sort::CollectSorted;
 
 /// The group of Gateway API kinds, the default for a parentRef.
 pub(crate) const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
@@ -309,7 +308,7 @@ pub(crate) fn refers_to(parent: &ParentReference, route_ns: &str, gateway: &Gate
 }
 
 /// Listener index → the hostnames (intersections) a Route serves there.
-pub(crate) type Attachments = BTreeMap<usize, BTreeSet<Option<HostPattern>>>;
+pub(crate) type Attachments = VecMap<usize, VecSet<Option<HostPattern>>>;
 
 /// Attaches a Route through its parentRefs to this Gateway: the status of each, and the union of
 /// what attached.
@@ -360,10 +359,10 @@ pub(crate) fn attach(
                 AttachOutcome::NamespaceNotAllowed { from, detail }
             } else {
                 allowed = true;
-                let served: BTreeSet<Option<HostPattern>> = route_hosts
+                let served: VecSet<Option<HostPattern>> = route_hosts
                     .iter()
                     .filter_map(|r| HostPattern::intersect(l.hostname.as_ref(), r.as_ref()))
-                    .collect_set();
+                    .collect();
                 if served.is_empty() {
                     AttachOutcome::NoHostnameIntersection {
                         listener_hostname: l.hostname.clone(),

@@ -86,7 +86,7 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -120,7 +120,7 @@ pub type ServiceLookup<'a> = &'a dyn Fn(&str, &str) -> bool;
 #[derive(Clone, Copy, Default)]
 pub struct ClusterFacts<'a> {
     /// Namespace labels, for listeners with `allowedRoutes.namespaces.from: Selector`.
-    pub namespaces: Option<&'a BTreeMap<String, Labels>>,
+    pub namespaces: Option<&'a VecMap<String, Labels>>,
     /// Whether a Service exists. `None`: assume it does.
     pub services: Option<ServiceLookup<'a>>,
     /// Cross-namespace permissions for backendRefs (see [`ReferenceGrantRule::from_object`]).
@@ -329,9 +329,9 @@ struct Entry {
 #[derive(Clone, Debug, Default)]
 struct HostTable {
     entries: Vec<Entry>,
-    precise: BTreeMap<String, Vec<usize>>,
+    precise: VecMap<String, Vec<usize>>,
     /// By suffix: `*.example.com` under `example.com`.
-    wildcard: BTreeMap<String, Vec<usize>>,
+    wildcard: VecMap<String, Vec<usize>>,
     any: Vec<usize>,
 }
 
@@ -580,7 +580,7 @@ impl GatewayRouter {
         let path = request_path(request.path);
         let lists = table.lists(&reasons.host);
         let mut cursors = alloc::vec![0usize; lists.len()];
-        let mut seen = BTreeSet::new();
+        let mut seen = VecSet::new();
         let mut winner: Option<&Entry> = None;
         loop {
             // Merge the sorted lists: the smallest head is the next candidate in precedence order.

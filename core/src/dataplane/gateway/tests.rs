@@ -8,6 +8,7 @@ use super::regex::Regex;
 use super::*;
 use crate::error::FieldPath;
 use crate::rng::Rng;
+use alloc::collections::BTreeMap;
 use alloc::vec;
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -790,7 +791,7 @@ fn listeners_gateway() -> Gateway {
 
 #[test]
 fn attachment_table() {
-    let mut namespaces = BTreeMap::new();
+    let mut namespaces = crate::collections::VecMap::new();
     namespaces.insert(
         "apps".to_string(),
         Labels::from([("team".to_string(), "blue".to_string())]),

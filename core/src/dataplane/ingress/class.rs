@@ -1,7 +1,7 @@
 //! Which Ingresses a router serves (IngressClass selection, SPEC §6.7 and §11 #5) and in which
 //! order it reads them (creation order, SPEC §6.9 and §11 #4).
 
-use alloc::collections::BTreeSet;
+use crate::collections::VecSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -58,7 +58,7 @@ pub(super) fn select<'a>(
         Selection::All => None,
         Selection::Classes { classes, .. } => default_class(classes, warnings),
     };
-    let mut seen = BTreeSet::new();
+    let mut seen = VecSet::new();
     let mut routed: Vec<(u64, Selected<'a>)> = Vec::new();
     for input in inputs {
         let reference = ingress_ref(input.ingress);

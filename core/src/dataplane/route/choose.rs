@@ -5,6 +5,7 @@
 //! The expected-share computation instead replays the route with [`Forced`] choices to visit
 //! every outcome once, with its probability (no affinity, round robin counted as uniform).
 
+use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -30,7 +31,7 @@ pub(crate) type AffinityTable = BTreeMap<(String, String, String), (String, u64)
 #[derive(Clone, Debug, PartialEq)]
 pub struct RouteState {
     rng: Rng,
-    round_robin: BTreeMap<String, usize>,
+    round_robin: VecMap<String, usize>,
     pub(crate) affinity: AffinityTable,
 }
 
@@ -39,7 +40,7 @@ impl RouteState {
     pub fn new(seed: u64) -> RouteState {
         RouteState {
             rng: Rng::new(seed).fork("dataplane"),
-            round_robin: BTreeMap::new(),
+            round_robin: VecMap::new(),
             affinity: BTreeMap::new(),
         }
     }

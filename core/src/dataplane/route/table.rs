@@ -2,6 +2,7 @@
 //! lookup on IP, protocol and port, as its rules are), NodePorts, nodes and pods by address,
 //! EndpointSlices by Service, the Ingress router and one router per Gateway.
 
+use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -104,7 +105,7 @@ pub struct Dataplane<'c> {
     pub(crate) gateways: Vec<(&'c Gateway, GatewayRouter)>,
     /// HTTPRoutes with a Service parent (GAMMA), with their creation times.
     pub(crate) mesh_routes: Vec<(&'c HttpRoute, u64)>,
-    pub(crate) namespace_labels: BTreeMap<String, Labels>,
+    pub(crate) namespace_labels: VecMap<String, Labels>,
     pub(crate) grants: Vec<ReferenceGrantRule>,
 }
 
@@ -129,7 +130,7 @@ impl<'c> Dataplane<'c> {
             ingress_count: 0,
             gateways: Vec::new(),
             mesh_routes: Vec::new(),
-            namespace_labels: BTreeMap::new(),
+            namespace_labels: VecMap::new(),
             grants: Vec::new(),
         };
         dp.index_services();

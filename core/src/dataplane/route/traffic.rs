@@ -7,6 +7,7 @@
 //! choices' probabilities. Session affinity is left out of the expectation on purpose: it is
 //! what makes the observed histogram differ from it.
 
+use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -56,7 +57,7 @@ pub struct TrafficReport {
     /// `rejected`, …).
     pub hits: BTreeMap<String, u32>,
     /// Deliveries per node of the answering pod.
-    pub by_node: BTreeMap<String, u32>,
+    pub by_node: VecMap<String, u32>,
     /// The last request's trace (what the canvas animates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<Trace>,
@@ -138,7 +139,7 @@ impl Cluster {
         let mut report = TrafficReport {
             sent: 0,
             hits: BTreeMap::new(),
-            by_node: BTreeMap::new(),
+            by_node: VecMap::new(),
             last: None,
         };
         let rotate = options.clients > 1 && matches!(request.from, Source::External { .. });
