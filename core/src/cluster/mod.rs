@@ -105,7 +105,7 @@ pub struct Cluster {
     pub(crate) node_ipam: NodeIpam,
     pub(crate) service_index: ServiceIndex,
     /// Endpoint state of every selector-based Service, by (namespace, name).
-    pub(crate) endpoints: BTreeMap<(String, String), ServiceEndpoints>,
+    pub(crate) endpoints: VecMap<(String, String), ServiceEndpoints>,
     pub(crate) timers: BTreeMap<(u64, u64), Timer>,
     pub(crate) timer_seq: u64,
     pub(crate) uid_seq: u64,
@@ -164,7 +164,7 @@ impl Cluster {
             lb_pool: LbPool::new(plan.lb_pool).map_err(config_error("loadBalancerPool"))?,
             node_ipam: NodeIpam::new(plan.node_cidr, plan.pod_cidr, config.pod_cidr_prefix),
             service_index: ServiceIndex::default(),
-            endpoints: BTreeMap::new(),
+            endpoints: VecMap::new(),
             timers: BTreeMap::new(),
             timer_seq: 0,
             uid_seq: 0,

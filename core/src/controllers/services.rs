@@ -6,7 +6,8 @@
 //! A pod label change thus costs O(labels × log services + candidates), whatever the number of
 //! Services — the index the SPEC §10 benchmark asks for (`ratio pod_label_change_*`).
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use crate::collections::{VecMap, VecSet};
+use alloc::collections::BTreeSet;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -17,9 +18,9 @@ use crate::selector::Selector;
 #[derive(Clone, Debug, Default)]
 pub struct ServiceIndex {
     /// (namespace, key, value) → names of Services anchored at that term.
-    by_anchor: BTreeMap<(String, String, String), BTreeSet<String>>,
+    by_anchor: VecMap<(String, String, String), BTreeSet<String>>,
     /// (namespace, name) → the selector of every indexed Service (never empty).
-    selectors: BTreeMap<(String, String), StringMap>,
+    selectors: VecMap<(String, String), StringMap>,
 }
 
 /// Services manage endpoints only with a non-empty selector and a type other than
@@ -64,7 +65,7 @@ impl ServiceIndex {
 
     /// Names of the Services in `namespace` whose selector matches `labels`.
     pub fn services_for(&self, namespace: &str, labels: &StringMap) -> Vec<String> {
-        let mut out = BTreeSet::new();
+        let mut out = VecSet::new();
         for (k, v) in labels {
             let anchor = (namespace.to_string(), k.clone(), v.clone());
             let Some(names) = self.by_anchor.get(&anchor) else {

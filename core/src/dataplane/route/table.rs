@@ -3,7 +3,6 @@
 //! EndpointSlices by Service, the Ingress router and one router per Gateway.
 
 use crate::collections::VecMap;
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::hash::{BuildHasherDefault, Hasher};
@@ -98,7 +97,7 @@ pub struct Dataplane<'c> {
     pub(crate) nodes: Vec<&'c Node>,
     pub(crate) pods_by_ip: FxMap<u32, &'c Pod>,
     /// `(namespace, service)` → its EndpointSlices, by name.
-    pub(crate) slices: BTreeMap<&'c str, BTreeMap<&'c str, Vec<&'c EndpointSlice>>>,
+    pub(crate) slices: VecMap<&'c str, VecMap<&'c str, Vec<&'c EndpointSlice>>>,
     pub(crate) ingress: IngressRouter,
     pub(crate) ingress_count: usize,
     /// In `namespace/name` order.
@@ -125,7 +124,7 @@ impl<'c> Dataplane<'c> {
             nodes_by_ip: FxMap::default(),
             nodes: Vec::new(),
             pods_by_ip: FxMap::default(),
-            slices: BTreeMap::new(),
+            slices: VecMap::new(),
             ingress: IngressRouter::build(&[], &[], None).0,
             ingress_count: 0,
             gateways: Vec::new(),
