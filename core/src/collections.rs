@@ -33,7 +33,9 @@ impl<K, V> Default for VecMap<K, V> {
 
 impl<K: fmt::Debug, V: fmt::Debug> fmt::Debug for VecMap<K, V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.entries.iter().map(|(k, v)| (k, v))).finish()
+        f.debug_map()
+            .entries(self.entries.iter().map(|(k, v)| (k, v)))
+            .finish()
     }
 }
 
@@ -175,7 +177,11 @@ impl<K: Ord, V> VecMap<K, V> {
 }
 
 /// The positions `from..to` of the sorted `items` whose keys are within `bounds`.
-fn slice_range<E, K: Ord, R: RangeBounds<K>>(items: &[E], key: impl Fn(&E) -> &K, bounds: &R) -> (usize, usize) {
+fn slice_range<E, K: Ord, R: RangeBounds<K>>(
+    items: &[E],
+    key: impl Fn(&E) -> &K,
+    bounds: &R,
+) -> (usize, usize) {
     let from = match bounds.start_bound() {
         Bound::Included(b) => items.partition_point(|e| key(e) < b),
         Bound::Excluded(b) => items.partition_point(|e| key(e) <= b),
@@ -421,7 +427,10 @@ mod tests {
             (vec![], vec![1]),
             (vec![(2, 0), (1, 1), (2, 2), (0, 3), (1, 4)], vec![1, 7]),
             (vec![(0, 0), (0, 1), (0, 2)], vec![0, 0]),
-            ((0..100u8).map(|i| (i.wrapping_mul(37) % 11, i)).collect(), vec![3, 4, 10]),
+            (
+                (0..100u8).map(|i| (i.wrapping_mul(37) % 11, i)).collect(),
+                vec![3, 4, 10],
+            ),
             ((0..50u8).rev().map(|i| (i, i)).collect(), vec![49, 0, 25]),
         ];
         for (pairs, removals) in cases {
@@ -435,7 +444,11 @@ mod tests {
                 assert_eq!(ours_one_by_one.insert(*k, *v), theirs_one_by_one.insert(*k, *v));
             }
             for k in &removals {
-                assert_eq!(ours_one_by_one.remove(k), theirs_one_by_one.remove(k), "remove {k}");
+                assert_eq!(
+                    ours_one_by_one.remove(k),
+                    theirs_one_by_one.remove(k),
+                    "remove {k}"
+                );
                 assert_eq!(ours_one_by_one.get(k), theirs_one_by_one.get(k));
             }
             assert!(ours_one_by_one.iter().eq(theirs_one_by_one.iter()), "{pairs:?}");
@@ -464,7 +477,10 @@ mod tests {
         for word in ["b", "a", "b", "c", "b"] {
             *counts.get_or_default(word) += 1;
         }
-        assert_eq!(counts.iter().collect::<Vec<_>>(), vec![(&"a", &1), (&"b", &3), (&"c", &1)]);
+        assert_eq!(
+            counts.iter().collect::<Vec<_>>(),
+            vec![(&"a", &1), (&"b", &3), (&"c", &1)]
+        );
         let mut set = VecSet::new();
         assert!(set.insert(2));
         assert!(!set.insert(2));

@@ -20,6 +20,7 @@ mod cluster;
 mod input;
 mod js;
 
+use kroute::collections::VecMap;
 use kroute::dataplane::gateway::{match_http_route, ClusterFacts, HttpRequest, ReferenceGrantRule};
 use kroute::dataplane::ingress::IngressRouter;
 use kroute::error::FieldPath;
@@ -27,7 +28,6 @@ use kroute::manifest::{parse_manifests, ManifestObject};
 use kroute::model::{Gateway, HttpRoute, Ingress, Object};
 use kroute::rng::Rng;
 use kroute::selector::{label_selector_as_selector, Labels, Selector};
-use kroute::collections::VecMap;
 use wasm_bindgen::prelude::*;
 
 pub use cluster::JsCluster;

@@ -34,6 +34,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::collections::{VecMap, VecSet};
 pub use crate::controllers::endpointslices::ServiceChurn;
 use crate::controllers::endpointslices::ServiceEndpoints;
 use crate::controllers::nodes::NodeIpam;
@@ -42,7 +43,6 @@ use crate::error::{ObjectError, ObjectRef};
 use crate::ipam::{IpAllocator, LbPool, PortAllocator};
 use crate::model::{Kind, Object};
 use crate::rng::Rng;
-use crate::collections::{VecMap, VecSet};
 
 /// Why a change was refused. Nothing was changed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,10 +8,10 @@ use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 
 use crate::cluster::{ChangeReport, Cluster, Entry, ObjectKey, Origin};
+use crate::collections::VecSet;
 use crate::error::{FieldError, FieldPath};
 use crate::ipam::Ipv4Cidr;
 use crate::model::{Condition, Kind, Namespace, Node, NodeAddress, Object, ObjectMeta};
-use crate::collections::VecSet;
 
 /// Zone label put on default nodes, cycling `zone-a`, `zone-b`, `zone-c`.
 pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";

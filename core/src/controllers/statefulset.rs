@@ -41,8 +41,8 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{FieldError, FieldErrorKind, FieldPath};
 use crate::collections::VecMap;
+use crate::error::{FieldError, FieldErrorKind, FieldPath};
 
 /// Label the controller puts on each pod: the pod's own name (`web-0`), so a Service can select one.
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";

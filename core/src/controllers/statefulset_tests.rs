@@ -1119,9 +1119,11 @@ fn drive(spec: SetSpec, ops: &[Op], calm: bool) -> Result<(), TestCaseError> {
                 }
             }
             Op::Ready(i) => {
-                if let Some(o) =
-                    pick(&sim, *i).filter(|o| sim.pods.get(o).is_some_and(|p| !p.terminating && !p.phase.is_finished()))
-                {
+                if let Some(o) = pick(&sim, *i).filter(|o| {
+                    sim.pods
+                        .get(o)
+                        .is_some_and(|p| !p.terminating && !p.phase.is_finished())
+                }) {
                     sim.become_ready(o);
                 }
             }

@@ -20,9 +20,9 @@ use serde::Serialize;
 
 use super::pod::{parse_pod_ip, should_set_hostname, PodInput, PodPhase};
 use super::types::{AddressType, PortSpec, ServiceInfo, LABEL_HEADLESS};
+use crate::collections::VecMap;
 use crate::error::{FieldError, FieldPath};
 use crate::sort::SharedSort;
-use crate::collections::VecMap;
 
 /// `endpoints.kubernetes.io/over-capacity`.
 pub const ANNOTATION_OVER_CAPACITY: &str = "endpoints.kubernetes.io/over-capacity";

@@ -8,8 +8,8 @@ use core::fmt;
 use serde::Serialize;
 
 use super::types::{AddressType, EndpointKey, Slice};
-use crate::error::FieldError;
 use crate::collections::VecMap;
+use crate::error::FieldError;
 
 /// The API call a write is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -156,8 +156,7 @@ impl ReconcileOutput {
 
     /// The slice set after the writes, sorted by name: `existing` with every write applied.
     pub fn apply_to(&self, existing: Vec<Slice>) -> Vec<Slice> {
-        let mut by_name: VecMap<String, Slice> =
-            existing.into_iter().map(|s| (s.name.clone(), s)).collect();
+        let mut by_name: VecMap<String, Slice> = existing.into_iter().map(|s| (s.name.clone(), s)).collect();
         for w in &self.writes {
             match w.op {
                 WriteOp::Create | WriteOp::Update => {

@@ -15,7 +15,7 @@ use super::types::{
 use crate::error::{FieldError, FieldPath};
 use crate::rng::Rng;
 use crate::sort::SharedSort;
-use crate::collections::VecSet;
+use alloc::collections::BTreeSet;
 
 /// Checks `--max-endpoints-per-slice` (1..=1000).
 pub(crate) fn check_max(max: usize) -> Result<(), ReconcileError> {
@@ -117,7 +117,7 @@ impl Ctx<'_> {
 /// fill go to the smallest name (upstream: whichever the Go map yields first).
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FillIndex {
-    by_fill: VecSet<(usize, Reverse<String>)>,
+    by_fill: BTreeSet<(usize, Reverse<String>)>,
 }
 
 impl FillIndex {
@@ -246,7 +246,7 @@ pub(crate) fn emit(
     plan: FamilyPlan,
     rng: &mut Rng,
     taken: &dyn Fn(&str) -> bool,
-    fresh: &mut VecSet<String>,
+    fresh: &mut BTreeSet<String>,
     out: &mut ReconcileOutput,
 ) -> Result<(), ReconcileError> {
     if ctx.svc.terminating {

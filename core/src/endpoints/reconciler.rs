@@ -14,7 +14,7 @@
 //!   `finalize`), deletes (not owned, emptied per group, port sets gone); then slices of families
 //!   no longer served.
 
-use alloc::collections::BTreeSet;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -24,9 +24,9 @@ use super::plan::{
     Working,
 };
 use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
+use crate::collections::VecMap;
 use crate::rng::Rng;
 use crate::sort::SharedSort;
-use crate::collections::{VecMap, VecSet};
 
 /// Everything one full reconcile reads.
 #[derive(Clone, Copy, Debug)]
@@ -60,7 +60,7 @@ pub(crate) fn reconcile_refs(
     rng: &mut Rng,
 ) -> Result<ReconcileOutput, ReconcileError> {
     check_max(max)?;
-    let mut names = VecSet::new();
+    let mut names = BTreeSet::new();
     for s in existing {
         if s.name.is_empty() || !names.insert(s.name.as_str()) {
             return Err(ReconcileError::BadSliceName { name: s.name.clone() });
@@ -93,7 +93,7 @@ pub(crate) fn reconcile_refs(
     let labels = svc.slice_labels();
     let mut work_rng = rng.clone();
     let mut out = ReconcileOutput::default();
-    let mut fresh = VecSet::new();
+    let mut fresh = BTreeSet::new();
     for family in families {
         let ctx = Ctx {
             svc,
@@ -178,7 +178,7 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
         .collect();
     let mut placed = vec![false; desired.len()];
     let mut updates = Vec::new();
-    let mut unchanged: VecMap<&str, &Slice> = VecMap::new();
+    let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();
     for s in slices {
         let mut keep = Vec::with_capacity(s.endpoints.len());
         let mut refreshed = 0;

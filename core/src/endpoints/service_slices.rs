@@ -29,9 +29,9 @@ use super::reconciler::reconcile_refs;
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
+use crate::collections::{VecMap, VecSet};
 use crate::rng::Rng;
 use crate::sort::SharedSort;
-use crate::collections::{VecMap, VecSet};
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,14 +84,14 @@ struct Stored {
 /// and the number of endpoints they hold.
 #[derive(Clone, Debug, Default)]
 struct Group {
-    names: VecSet<String>,
+    names: BTreeSet<String>,
     fill: FillIndex,
     endpoints: usize,
 }
 
 #[derive(Clone, Debug, Default)]
 struct FamilySlices {
-    slices: VecMap<String, Stored>,
+    slices: BTreeMap<String, Stored>,
     by_endpoint: BTreeMap<EndpointKey, String>,
     groups: VecMap<PortKey, Group>,
     /// Groups that have slices but no endpoints (in a synced state: the empty placeholder's).
@@ -163,7 +163,7 @@ impl FamilySlices {
 #[derive(Clone, Debug)]
 pub struct ServiceSlices {
     families: VecMap<AddressType, FamilySlices>,
-    names: VecSet<String>,
+    names: BTreeSet<String>,
     basis: Result<SyncBasis, FullReconcileReason>,
 }
 
@@ -191,14 +191,14 @@ impl ServiceSlices {
     pub fn new() -> Self {
         ServiceSlices {
             families: VecMap::new(),
-            names: VecSet::new(),
+            names: BTreeSet::new(),
             basis: Err(FullReconcileReason::NeverSynced),
         }
     }
 
     /// Slices that exist already (from the API). The first sync must be a full reconcile.
     pub fn from_slices(slices: Vec<Slice>) -> Result<Self, ReconcileError> {
-        let mut seen = VecSet::new();
+        let mut seen = BTreeSet::new();
         for s in &slices {
             if s.name.is_empty() || !seen.insert(s.name.as_str()) {
                 return Err(ReconcileError::BadSliceName { name: s.name.clone() });
@@ -325,7 +325,7 @@ impl ServiceSlices {
         let labels = &basis.labels;
         let mut work_rng = rng.clone();
         let mut out = ReconcileOutput::default();
-        let mut fresh = VecSet::new();
+        let mut fresh = BTreeSet::new();
         let mut commits = Vec::new();
         let none = FamilySlices::default();
         for (&family, family_changes) in &by_family {
@@ -427,8 +427,8 @@ fn plan_delta<'c>(
     fam: &FamilySlices,
     changes: &[&'c EndpointChange],
 ) -> (FamilyPlan, Vec<&'c EndpointKey>) {
-    let mut removals: VecMap<&str, VecSet<&EndpointKey>> = VecMap::new();
-    let mut refreshes: VecMap<&str, VecMap<&EndpointKey, &Endpoint>> = VecMap::new();
+    let mut removals: BTreeMap<&str, BTreeSet<&EndpointKey>> = BTreeMap::new();
+    let mut refreshes: BTreeMap<&str, BTreeMap<&EndpointKey, &Endpoint>> = BTreeMap::new();
     let mut additions: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
     let mut delta: VecMap<PortKey, isize> = VecMap::new();
     let mut removed_keys = Vec::new();
@@ -526,7 +526,7 @@ fn plan_delta<'c>(
             continue;
         }
         let mut updates = Vec::new();
-        let mut excluded: VecSet<&str> = VecSet::new();
+        let mut excluded: BTreeSet<&str> = BTreeSet::new();
         for (name, outcome) in touched.remove(g).unwrap_or_default() {
             match outcome {
                 Touched::Unchanged => {}

@@ -86,7 +86,8 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
-use crate::collections::{VecMap, VecSet};
+use crate::collections::VecMap;
+use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
@@ -329,9 +330,9 @@ struct Entry {
 #[derive(Clone, Debug, Default)]
 struct HostTable {
     entries: Vec<Entry>,
-    precise: VecMap<String, Vec<usize>>,
+    precise: BTreeMap<String, Vec<usize>>,
     /// By suffix: `*.example.com` under `example.com`.
-    wildcard: VecMap<String, Vec<usize>>,
+    wildcard: BTreeMap<String, Vec<usize>>,
     any: Vec<usize>,
 }
 
@@ -580,7 +581,7 @@ impl GatewayRouter {
         let path = request_path(request.path);
         let lists = table.lists(&reasons.host);
         let mut cursors = alloc::vec![0usize; lists.len()];
-        let mut seen = VecSet::new();
+        let mut seen = BTreeSet::new();
         let mut winner: Option<&Entry> = None;
         loop {
             // Merge the sorted lists: the smallest head is the next candidate in precedence order.

@@ -21,7 +21,7 @@
 //! segment before the leading `/` is skipped by starting from each group's `/` node, and the
 //! walk stops at the first leaf.
 
-use crate::collections::VecMap;
+use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::cmp::Reverse;
@@ -197,7 +197,7 @@ impl IngressRouter {
         let root_keys: Vec<u64> = (table.groups.iter())
             .map(|g| root_key(hash(g.host.as_str().unwrap_or_default())))
             .collect();
-        let child_count = builder.children.iter().map(VecMap::len).sum();
+        let child_count = builder.children.iter().map(BTreeMap::len).sum();
         let mut nodes = alloc::vec![Node::FREE; table_len(child_count)];
         let mut list_of = alloc::vec![EMPTY; nodes.len()];
         // Each builder node's key and slot (a root's id past the slots). A parent is created
@@ -209,7 +209,7 @@ impl IngressRouter {
             ids[root] = narrow(nodes.len() + g);
         }
         // Each distinct segment once: the same names recur under every host and parent.
-        let mut interned: VecMap<&str, u32> = VecMap::new();
+        let mut interned: BTreeMap<&str, u32> = BTreeMap::new();
         let (mut segment_table, mut segment_bytes) = (Vec::new(), Vec::new());
         for (parent, children) in builder.children.iter().enumerate() {
             for (segment, &child) in children {
@@ -568,13 +568,13 @@ impl IngressRouter {
 /// Nodes under construction: children in maps, frozen into sorted vectors by `compile`.
 #[derive(Default)]
 struct TrieBuilder {
-    children: Vec<VecMap<String, usize>>,
+    children: Vec<BTreeMap<String, usize>>,
     lists: Vec<NodeLists>,
 }
 
 impl TrieBuilder {
     fn node(&mut self) -> usize {
-        self.children.push(VecMap::new());
+        self.children.push(BTreeMap::new());
         self.lists.push(NodeLists::default());
         self.children.len() - 1
     }

@@ -2,7 +2,7 @@
 //! kube-proxy reads them), kube-proxy's choice on a node (traffic policy, terminating fallback,
 //! session affinity, iptables or IPVS, the NAT it does), an L7 proxy's choice, and delivery.
 
-use crate::collections::VecSet;
+use alloc::collections::BTreeSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -111,7 +111,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         let want_proto = port.protocol.as_deref().unwrap_or("TCP");
         let mut eps: Vec<Ep<'c>> = Vec::new();
         // Addresses already taken, so a Service of thousands of endpoints stays linear.
-        let mut seen: VecSet<(&str, u16)> = VecSet::new();
+        let mut seen: BTreeSet<(&str, u16)> = BTreeSet::new();
         let mut slices = Vec::new();
         for slice in self.dp.slices_of(ns, &svc.metadata.name) {
             if slice.address_type != "IPv4" {
