@@ -31,6 +31,14 @@ enum Step {
     Index(usize),
 }
 
+/// One YAML document as JSON, merge keys (`<<`) applied, as the manifest reader reads it; `None`
+/// when it does not parse. For rewriting a document the reader has already accepted.
+pub(crate) fn document_json(text: &str) -> Option<Json> {
+    let mut yaml: Yaml = serde_yaml_ng::from_str(text).ok()?;
+    yaml.apply_merge().ok()?;
+    to_json(yaml).ok()
+}
+
 pub(crate) fn to_json(value: Yaml) -> Result<Json, ConvertError> {
     convert(value).map_err(|(mut steps, message)| {
         steps.reverse();

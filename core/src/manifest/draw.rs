@@ -359,7 +359,8 @@ fn rewrite(text: &str, m: &ManifestObject, value: impl FnOnce(&mut Json)) -> Res
         .iter()
         .find(|d| d.index == m.doc)
         .ok_or(EditError::TextInvalid)?;
-    let mut whole: Json = serde_yaml_ng::from_str(doc.text).map_err(|_| EditError::TextInvalid)?;
+    // Read as the manifest reader reads it (one YAML value type, merge keys applied).
+    let mut whole: Json = super::convert::document_json(doc.text).ok_or(EditError::TextInvalid)?;
     let target = match m.item {
         Some(i) => whole
             .get_mut("items")
@@ -718,6 +719,42 @@ mod tests {
             cleared.starts_with("# The seed's NodePort app"),
             "untouched documents keep their comments"
         );
+    }
+
+    #[test]
+    fn a_rewritten_document_keeps_what_its_merge_keys_said() {
+        // (manifest with an anchor and a `<<` merge, field set, what the reloaded object shows)
+        let text = "\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: &sel
+    app: web
+  ports:
+  - <<: {port: 80, protocol: TCP}
+    targetPort: 8080
+";
+        let cluster = load(text);
+        let svc = oref("Service", Some("default"), "web");
+        let e = Edit::SetField {
+            object: svc,
+            path: vec!["spec".to_string(), "type".to_string()],
+            value: json!("NodePort"),
+        };
+        let edited = edit(text, &cluster, &e).unwrap().text;
+        assert!(
+            !edited.contains("<<"),
+            "the merge is applied, not copied as a key:\n{edited}"
+        );
+        let c = load(&edited);
+        let Some(Object::Service(s)) = c.get(Kind::Service, Some("default"), "web") else {
+            panic!("{edited}")
+        };
+        assert_eq!(s.service_type(), crate::model::ServiceType::NodePort);
+        assert_eq!(s.spec.ports[0].port, 80, "{edited}");
+        assert_eq!(s.spec.ports[0].protocol.as_deref(), Some("TCP"), "{edited}");
     }
 
     #[test]
