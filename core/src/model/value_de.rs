@@ -21,7 +21,8 @@ use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
 use serde_json::{Error, Map, Value};
 
-/// Decodes `T` from a JSON value (what [`super::Object::from_value`] and its helpers use).
+/// Decodes `T` from a JSON value with no path kept (the tests compare it with serde_json's own).
+#[cfg(test)]
 pub(crate) fn from_value_ref<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, Error> {
     T::deserialize(ValueDe {
         value,
@@ -84,10 +85,12 @@ trait Track: Copy {
     fn fail(self) {}
 }
 
-/// The model's decoding: no path kept.
+/// No path kept.
+#[cfg(test)]
 #[derive(Clone, Copy)]
 struct Untracked;
 
+#[cfg(test)]
 impl Track for Untracked {}
 
 #[derive(Clone, Debug)]
@@ -134,7 +137,7 @@ struct ValueDe<'a, K> {
 }
 
 /// serde_json's wording for the value found (`integer `80``, `a sequence`…).
-fn unexpected(value: &Value) -> Unexpected<'_> {
+pub(super) fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
