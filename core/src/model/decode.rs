@@ -29,8 +29,19 @@ use crate::error::{FieldError, FieldErrorKind, FieldPath};
 use crate::selector::{LabelSelector, LabelSelectorRequirement};
 
 /// A model type read from a JSON value.
-pub(crate) trait Decode: Sized {
-    fn decode(value: &Value) -> Result<Self, DecodeError>;
+///
+/// Each type reads *into* a default value in place: a struct field is decoded where it lives
+/// (no move of the decoded value into the struct, no drop of what it replaces), and the code for
+/// one field type is shared by every field of that type.
+pub(crate) trait Decode: Default {
+    /// Reads `value` into `self`, which is `Self::default()`.
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError>;
+
+    fn decode(value: &Value) -> Result<Self, DecodeError> {
+        let mut out = Self::default();
+        out.decode_into(value)?;
+        Ok(out)
+    }
 }
 
 /// Why a value does not decode, and where: serde_json's message, and the path from the value
@@ -129,35 +140,38 @@ pub(crate) fn object<'v>(
     }
 }
 
-/// One field of a struct, with a failure placed under its key.
-#[inline]
-pub(crate) fn field<T: Decode>(key: &str, value: &Value) -> Result<T, DecodeError> {
-    T::decode(value).map_err(|e| e.at_key(key))
-}
-
 impl Decode for String {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         match value {
-            Value::String(s) => Ok(s.clone()),
+            Value::String(s) => {
+                self.push_str(s);
+                Ok(())
+            }
             other => Err(invalid_type(other, &"a string")),
         }
     }
 }
 
 impl Decode for bool {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         match value {
-            Value::Bool(b) => Ok(*b),
+            Value::Bool(b) => {
+                *self = *b;
+                Ok(())
+            }
             other => Err(invalid_type(other, &"a boolean")),
         }
     }
 }
 
 impl Decode for i64 {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         match value {
             Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => Ok(i),
+                (Some(i), _) => {
+                    *self = i;
+                    Ok(())
+                }
                 (None, Some(u)) => Err(DecodeError::new(
                     serde_json::Error::invalid_value(Unexpected::Unsigned(u), &"i64").to_string(),
                 )),
@@ -169,52 +183,55 @@ impl Decode for i64 {
 }
 
 impl Decode for IntOrString {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
-        match value {
-            Value::String(s) => Ok(IntOrString::String(s.clone())),
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
+        *self = match value {
+            Value::String(s) => IntOrString::String(s.clone()),
             Value::Number(n) => match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => Ok(IntOrString::Int(i)),
-                (None, Some(_)) => Err(DecodeError::new("integer out of range".to_string())),
-                (None, None) => Err(invalid_type(value, &"an integer or a string")),
+                (Some(i), _) => IntOrString::Int(i),
+                (None, Some(_)) => return Err(DecodeError::new("integer out of range".to_string())),
+                (None, None) => return Err(invalid_type(value, &"an integer or a string")),
             },
-            other => Err(invalid_type(other, &"an integer or a string")),
-        }
+            other => return Err(invalid_type(other, &"an integer or a string")),
+        };
+        Ok(())
     }
 }
 
 impl<T: Decode> Decode for Option<T> {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         match value {
-            Value::Null => Ok(None),
-            other => T::decode(other).map(Some),
+            Value::Null => Ok(()),
+            other => self.get_or_insert_with(T::default).decode_into(other),
         }
     }
 }
 
 impl<T: Decode> Decode for Vec<T> {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         let Value::Array(items) = value else {
             return Err(invalid_type(value, &"a sequence"));
         };
-        let mut out = Vec::with_capacity(items.len());
+        self.reserve_exact(items.len());
         for (i, item) in items.iter().enumerate() {
-            out.push(T::decode(item).map_err(|e| e.at_index(i))?);
+            self.push(T::decode(item).map_err(|e| e.at_index(i))?);
         }
-        Ok(out)
+        Ok(())
     }
 }
 
 /// Labels, annotations, selectors ([`super::StringMap`]).
 impl Decode for BTreeMap<String, String> {
-    fn decode(value: &Value) -> Result<Self, DecodeError> {
+    fn decode_into(&mut self, value: &Value) -> Result<(), DecodeError> {
         let Value::Object(map) = value else {
             return Err(invalid_type(value, &"a map"));
         };
-        let mut out = BTreeMap::new();
         for (key, value) in map {
-            out.insert(key.clone(), field::<String>(key, value)?);
+            let Value::String(s) = value else {
+                return Err(invalid_type(value, &"a string").at_key(key));
+            };
+            self.insert(key.clone(), s.clone());
         }
-        Ok(out)
+        Ok(())
     }
 }
 
@@ -224,16 +241,18 @@ impl Decode for BTreeMap<String, String> {
 macro_rules! impl_decode {
     ($name:ident { $($field:ident: $wire:pat),* $(,)? }) => {
         impl $crate::model::decode::Decode for $name {
-            fn decode(value: &serde_json::Value) -> Result<Self, $crate::model::decode::DecodeError> {
-                let map = $crate::model::decode::object(value, stringify!($name))?;
-                let mut out = Self::default();
-                for (key, value) in map {
+            fn decode_into(
+                &mut self,
+                value: &serde_json::Value,
+            ) -> Result<(), $crate::model::decode::DecodeError> {
+                for (key, value) in $crate::model::decode::object(value, stringify!($name))? {
                     match key.as_str() {
-                        $($wire => out.$field = $crate::model::decode::field(key, value)?,)*
-                        _ => {}
+                        $($wire => $crate::model::decode::Decode::decode_into(&mut self.$field, value),)*
+                        _ => Ok(()),
                     }
+                    .map_err(|e| e.at_key(key))?;
                 }
-                Ok(out)
+                Ok(())
             }
         }
     };
