@@ -1,7 +1,7 @@
 //! Kubernetes API objects, with the API's field names and shapes.
 //!
-//! Every struct deserializes from the JSON/YAML the API server accepts (camelCase, unknown fields
-//! ignored) and serializes back to it. [`Object`] is one object of any kind kroute models, or an
+//! Every struct decodes from the JSON/YAML the API server accepts (the API's field names, unknown
+//! fields ignored; see `decode.rs`) and serializes back to it. [`Object`] is one object of any kind kroute models, or an
 //! [`OtherObject`] kept aside and reported (ConfigMaps, RBAC, CRDs…), never rejected.
 //!
 //! Architecture invariant: this module only describes shapes. What is *valid* lives in
