@@ -5,127 +5,153 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use super::decode::model_struct;
+
 use super::core_v1::PodTemplateSpec;
 use super::meta::{IntOrString, ObjectMeta};
 use crate::selector::LabelSelector;
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Deployment {
-    pub metadata: ObjectMeta,
-    pub spec: DeploymentSpec,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Deployment {
+        pub metadata: ObjectMeta,
+        pub spec: DeploymentSpec,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct DeploymentSpec {
-    /// Defaults to 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<LabelSelector>,
-    pub template: PodTemplateSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_ready_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub strategy: Option<DeploymentStrategy>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct DeploymentSpec {
+        /// Defaults to 1.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replicas: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub selector: Option<LabelSelector>,
+        pub template: PodTemplateSpec,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub min_ready_seconds: Option<i64> = "minReadySeconds",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub strategy: Option<DeploymentStrategy>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct DeploymentStrategy {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rolling_update: Option<RollingUpdateDeployment>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct DeploymentStrategy {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub type_: Option<String> = "type",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub rolling_update: Option<RollingUpdateDeployment> = "rollingUpdate",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RollingUpdateDeployment {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_surge: Option<IntOrString>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<IntOrString>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct RollingUpdateDeployment {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_surge: Option<IntOrString> = "maxSurge",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_unavailable: Option<IntOrString> = "maxUnavailable",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReplicaSet {
-    pub metadata: ObjectMeta,
-    pub spec: ReplicaSetSpec,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ReplicaSet {
+        pub metadata: ObjectMeta,
+        pub spec: ReplicaSetSpec,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ReplicaSetSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<LabelSelector>,
-    pub template: PodTemplateSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_ready_seconds: Option<i64>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ReplicaSetSpec {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replicas: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub selector: Option<LabelSelector>,
+        pub template: PodTemplateSpec,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub min_ready_seconds: Option<i64> = "minReadySeconds",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct StatefulSet {
-    pub metadata: ObjectMeta,
-    pub spec: StatefulSetSpec,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct StatefulSet {
+        pub metadata: ObjectMeta,
+        pub spec: StatefulSetSpec,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct StatefulSetSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replicas: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<LabelSelector>,
-    pub template: PodTemplateSpec,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pod_management_policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub update_strategy: Option<StatefulSetUpdateStrategy>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ordinals: Option<StatefulSetOrdinals>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub volume_claim_templates: Vec<PersistentVolumeClaimTemplate>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub min_ready_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revision_history_limit: Option<i64>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct StatefulSetSpec {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub replicas: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub selector: Option<LabelSelector>,
+        pub template: PodTemplateSpec,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub service_name: Option<String> = "serviceName",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pod_management_policy: Option<String> = "podManagementPolicy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub update_strategy: Option<StatefulSetUpdateStrategy> = "updateStrategy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ordinals: Option<StatefulSetOrdinals>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub volume_claim_templates: Vec<PersistentVolumeClaimTemplate> = "volumeClaimTemplates",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub min_ready_seconds: Option<i64> = "minReadySeconds",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub revision_history_limit: Option<i64> = "revisionHistoryLimit",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct StatefulSetUpdateStrategy {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rolling_update: Option<RollingUpdateStatefulSet>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct StatefulSetUpdateStrategy {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub type_: Option<String> = "type",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub rolling_update: Option<RollingUpdateStatefulSet> = "rollingUpdate",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct RollingUpdateStatefulSet {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub partition: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub max_unavailable: Option<IntOrString>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct RollingUpdateStatefulSet {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub partition: Option<i64>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub max_unavailable: Option<IntOrString> = "maxUnavailable",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct StatefulSetOrdinals {
-    pub start: i64,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct StatefulSetOrdinals {
+        pub start: i64,
+    }
 }
 
-/// Only the claim's name matters here: it names the PVCs (`<claim>-<sts>-<ordinal>`).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PersistentVolumeClaimTemplate {
-    pub metadata: ObjectMeta,
+model_struct! {
+    /// Only the claim's name matters here: it names the PVCs (`<claim>-<sts>-<ordinal>`).
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PersistentVolumeClaimTemplate {
+        pub metadata: ObjectMeta,
+    }
 }

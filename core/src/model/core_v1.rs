@@ -5,51 +5,62 @@ use alloc::vec::Vec;
 
 use serde::{Deserialize, Serialize};
 
+use super::decode::model_struct;
+
 use super::meta::{Condition, IntOrString, ObjectMeta, ObjectReference, StringMap};
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Namespace {
-    pub metadata: ObjectMeta,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Namespace {
+        pub metadata: ObjectMeta,
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Node
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Node {
-    pub metadata: ObjectMeta,
-    pub spec: NodeSpec,
-    pub status: NodeStatus,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Node {
+        pub metadata: ObjectMeta,
+        pub spec: NodeSpec,
+        pub status: NodeStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NodeSpec {
-    #[serde(rename = "podCIDR", skip_serializing_if = "Option::is_none")]
-    pub pod_cidr: Option<String>,
-    #[serde(rename = "podCIDRs", skip_serializing_if = "Vec::is_empty")]
-    pub pod_cidrs: Vec<String>,
-    #[serde(skip_serializing_if = "super::meta::is_false")]
-    pub unschedulable: bool,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct NodeSpec {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pod_cidr: Option<String> = "podCIDR",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub pod_cidrs: Vec<String> = "podCIDRs",
+        #[serde(skip_serializing_if = "super::meta::is_false")]
+        pub unschedulable: bool,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NodeStatus {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<NodeAddress>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Condition>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct NodeStatus {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub addresses: Vec<NodeAddress>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub conditions: Vec<Condition>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct NodeAddress {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub address: String,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct NodeAddress {
+        pub type_: String = "type",
+        pub address: String,
+    }
 }
 
 impl Node {
@@ -66,97 +77,111 @@ impl Node {
 // ---------------------------------------------------------------------------------------------
 // Pod
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Pod {
-    pub metadata: ObjectMeta,
-    pub spec: PodSpec,
-    pub status: PodStatus,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Pod {
+        pub metadata: ObjectMeta,
+        pub spec: PodSpec,
+        pub status: PodStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PodTemplateSpec {
-    pub metadata: ObjectMeta,
-    #[serde(skip_serializing_if = "PodSpec::is_empty")]
-    pub spec: PodSpec,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PodTemplateSpec {
+        pub metadata: ObjectMeta,
+        #[serde(skip_serializing_if = "PodSpec::is_empty")]
+        pub spec: PodSpec,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PodSpec {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subdomain: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub containers: Vec<Container>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub init_containers: Vec<Container>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub termination_grace_period_seconds: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dns_policy: Option<String>,
-    #[serde(skip_serializing_if = "StringMap::is_empty")]
-    pub node_selector: StringMap,
-    /// The pod's identity, which a mesh's mTLS certificate carries.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub service_account_name: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PodSpec {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub node_name: Option<String> = "nodeName",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hostname: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub subdomain: Option<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub containers: Vec<Container>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub init_containers: Vec<Container> = "initContainers",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub restart_policy: Option<String> = "restartPolicy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub termination_grace_period_seconds: Option<i64> = "terminationGracePeriodSeconds",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub dns_policy: Option<String> = "dnsPolicy",
+        #[serde(skip_serializing_if = "StringMap::is_empty")]
+        pub node_selector: StringMap = "nodeSelector",
+        /// The pod's identity, which a mesh's mTLS certificate carries.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub service_account_name: Option<String> = "serviceAccountName",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Container {
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<ContainerPort>,
-    /// `Always` marks a restartable init container (a native sidecar), whose named ports
-    /// Services may target.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub restart_policy: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Container {
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub image: Option<String>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub ports: Vec<ContainerPort>,
+        /// `Always` marks a restartable init container (a native sidecar), whose named ports
+        /// Services may target.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub restart_policy: Option<String> = "restartPolicy",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ContainerPort {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub container_port: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host_port: Option<i64>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ContainerPort {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        pub container_port: i64 = "containerPort",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub protocol: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub host_port: Option<i64> = "hostPort",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PodStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phase: Option<String>,
-    #[serde(rename = "podIP", skip_serializing_if = "Option::is_none")]
-    pub pod_ip: Option<String>,
-    #[serde(rename = "podIPs", skip_serializing_if = "Vec::is_empty")]
-    pub pod_ips: Vec<PodIp>,
-    #[serde(rename = "hostIP", skip_serializing_if = "Option::is_none")]
-    pub host_ip: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub conditions: Vec<Condition>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PodStatus {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub phase: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub pod_ip: Option<String> = "podIP",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub pod_ips: Vec<PodIp> = "podIPs",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub host_ip: Option<String> = "hostIP",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub conditions: Vec<Condition>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct PodIp {
-    pub ip: String,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct PodIp {
+        pub ip: String,
+    }
 }
 
 /// `status.phase` of a pod, as the controllers read it.
@@ -215,96 +240,108 @@ impl Pod {
 // ---------------------------------------------------------------------------------------------
 // Service
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Service {
-    pub metadata: ObjectMeta,
-    pub spec: ServiceSpec,
-    #[serde(skip_serializing_if = "ServiceStatus::is_empty")]
-    pub status: ServiceStatus,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Service {
+        pub metadata: ObjectMeta,
+        pub spec: ServiceSpec,
+        #[serde(skip_serializing_if = "ServiceStatus::is_empty")]
+        pub status: ServiceStatus,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ServiceSpec {
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub type_: Option<String>,
-    /// `None` and `Some({})` both mean "no selector": the Service manages no endpoints.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub selector: Option<StringMap>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<ServicePort>,
-    #[serde(rename = "clusterIP", skip_serializing_if = "Option::is_none")]
-    pub cluster_ip: Option<String>,
-    #[serde(rename = "clusterIPs", skip_serializing_if = "Vec::is_empty")]
-    pub cluster_ips: Vec<String>,
-    #[serde(rename = "externalIPs", skip_serializing_if = "Vec::is_empty")]
-    pub external_ips: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_affinity: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub session_affinity_config: Option<SessionAffinityConfig>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_traffic_policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub internal_traffic_policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub external_name: Option<String>,
-    #[serde(skip_serializing_if = "super::meta::is_false")]
-    pub publish_not_ready_addresses: bool,
-    #[serde(rename = "loadBalancerIP", skip_serializing_if = "Option::is_none")]
-    pub load_balancer_ip: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub load_balancer_source_ranges: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub load_balancer_class: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub allocate_load_balancer_node_ports: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub health_check_node_port: Option<i64>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ip_families: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_family_policy: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub traffic_distribution: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ServiceSpec {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub type_: Option<String> = "type",
+        /// `None` and `Some({})` both mean "no selector": the Service manages no endpoints.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub selector: Option<StringMap>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub ports: Vec<ServicePort>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub cluster_ip: Option<String> = "clusterIP",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub cluster_ips: Vec<String> = "clusterIPs",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub external_ips: Vec<String> = "externalIPs",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub session_affinity: Option<String> = "sessionAffinity",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub session_affinity_config: Option<SessionAffinityConfig> = "sessionAffinityConfig",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub external_traffic_policy: Option<String> = "externalTrafficPolicy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub internal_traffic_policy: Option<String> = "internalTrafficPolicy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub external_name: Option<String> = "externalName",
+        #[serde(skip_serializing_if = "super::meta::is_false")]
+        pub publish_not_ready_addresses: bool = "publishNotReadyAddresses",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub load_balancer_ip: Option<String> = "loadBalancerIP",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub load_balancer_source_ranges: Vec<String> = "loadBalancerSourceRanges",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub load_balancer_class: Option<String> = "loadBalancerClass",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub allocate_load_balancer_node_ports: Option<bool> = "allocateLoadBalancerNodePorts",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub health_check_node_port: Option<i64> = "healthCheckNodePort",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub ip_families: Vec<String> = "ipFamilies",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ip_family_policy: Option<String> = "ipFamilyPolicy",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub traffic_distribution: Option<String> = "trafficDistribution",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ServicePort {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_protocol: Option<String>,
-    pub port: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_port: Option<IntOrString>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_port: Option<i64>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ServicePort {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub protocol: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub app_protocol: Option<String> = "appProtocol",
+        pub port: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub target_port: Option<IntOrString> = "targetPort",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub node_port: Option<i64> = "nodePort",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct SessionAffinityConfig {
-    #[serde(rename = "clientIP", skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<ClientIpConfig>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct SessionAffinityConfig {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub client_ip: Option<ClientIpConfig> = "clientIP",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ClientIpConfig {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timeout_seconds: Option<i64>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ClientIpConfig {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub timeout_seconds: Option<i64> = "timeoutSeconds",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ServiceStatus {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub load_balancer: Option<LoadBalancerStatus>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ServiceStatus {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub load_balancer: Option<LoadBalancerStatus> = "loadBalancer",
+    }
 }
 
 impl ServiceStatus {
@@ -313,22 +350,26 @@ impl ServiceStatus {
     }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LoadBalancerStatus {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ingress: Vec<LoadBalancerIngress>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct LoadBalancerStatus {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub ingress: Vec<LoadBalancerIngress>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LoadBalancerIngress {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ip_mode: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct LoadBalancerIngress {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ip: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hostname: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub ip_mode: Option<String> = "ipMode",
+    }
 }
 
 /// The four Service types (SPEC §2.1), with the capability each adds.
@@ -383,45 +424,53 @@ impl Service {
 // ---------------------------------------------------------------------------------------------
 // Endpoints (legacy)
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Endpoints {
-    pub metadata: ObjectMeta,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub subsets: Vec<EndpointSubset>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Endpoints {
+        pub metadata: ObjectMeta,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub subsets: Vec<EndpointSubset>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EndpointSubset {
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub addresses: Vec<EndpointAddress>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub not_ready_addresses: Vec<EndpointAddress>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub ports: Vec<EndpointPort>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct EndpointSubset {
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub addresses: Vec<EndpointAddress>,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub not_ready_addresses: Vec<EndpointAddress> = "notReadyAddresses",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub ports: Vec<EndpointPort>,
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EndpointAddress {
-    pub ip: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hostname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub node_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target_ref: Option<ObjectReference>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct EndpointAddress {
+        pub ip: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub hostname: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub node_name: Option<String> = "nodeName",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub target_ref: Option<ObjectReference> = "targetRef",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct EndpointPort {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub port: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protocol: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_protocol: Option<String>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct EndpointPort {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        pub port: i64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub protocol: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub app_protocol: Option<String> = "appProtocol",
+    }
 }

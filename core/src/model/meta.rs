@@ -8,59 +8,67 @@ use core::fmt;
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+use super::decode::model_struct;
+
 /// Labels and annotations: ordered so that output and iteration are deterministic.
 pub type StringMap = BTreeMap<String, String>;
 
-/// `metadata` of every object. Read-only fields from live dumps are kept so that a dump can be
-/// re-applied, but only `creationTimestamp` and `deletionTimestamp` carry meaning here.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ObjectMeta {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub generate_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(skip_serializing_if = "StringMap::is_empty")]
-    pub labels: StringMap,
-    #[serde(skip_serializing_if = "StringMap::is_empty")]
-    pub annotations: StringMap,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resource_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub creation_timestamp: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deletion_timestamp: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+model_struct! {
+    /// `metadata` of every object. Read-only fields from live dumps are kept so that a dump can be
+    /// re-applied, but only `creationTimestamp` and `deletionTimestamp` carry meaning here.
+    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ObjectMeta {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub generate_name: Option<String> = "generateName",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub namespace: Option<String>,
+        #[serde(skip_serializing_if = "StringMap::is_empty")]
+        pub labels: StringMap,
+        #[serde(skip_serializing_if = "StringMap::is_empty")]
+        pub annotations: StringMap,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub uid: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub resource_version: Option<String> = "resourceVersion",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub creation_timestamp: Option<String> = "creationTimestamp",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub deletion_timestamp: Option<String> = "deletionTimestamp",
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        pub owner_references: Vec<OwnerReference> = "ownerReferences",
+    }
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct OwnerReference {
-    pub api_version: String,
-    pub kind: String,
-    pub name: String,
-    pub uid: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub controller: Option<bool>,
+model_struct! {
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct OwnerReference {
+        pub api_version: String = "apiVersion",
+        pub kind: String,
+        pub name: String,
+        pub uid: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub controller: Option<bool>,
+    }
 }
 
-/// A reference to another object, as in `Endpoints.subsets[].addresses[].targetRef`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ObjectReference {
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub kind: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub namespace: Option<String>,
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub uid: Option<String>,
+model_struct! {
+    /// A reference to another object, as in `Endpoints.subsets[].addresses[].targetRef`.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct ObjectReference {
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub kind: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub namespace: Option<String>,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        pub name: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub uid: Option<String>,
+    }
 }
 
 /// A field that holds either a number or a name: `targetPort: 8080` or `targetPort: http`.
@@ -121,19 +129,20 @@ impl<'de> Deserialize<'de> for IntOrString {
     }
 }
 
-/// The API's `Condition`-like pair used by Pods and Nodes.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct Condition {
-    #[serde(rename = "type")]
-    pub type_: String,
-    pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_transition_time: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
+model_struct! {
+    /// The API's `Condition`-like pair used by Pods and Nodes.
+    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[serde(default)]
+    pub struct Condition {
+        pub type_: String = "type",
+        pub status: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub last_transition_time: Option<String> = "lastTransitionTime",
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub reason: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub message: Option<String>,
+    }
 }
 
 pub(crate) fn is_false(b: &bool) -> bool {

@@ -1,7 +1,7 @@
 //! Kubernetes API objects, with the API's field names and shapes.
 //!
-//! Every struct deserializes from the JSON/YAML the API server accepts (camelCase, unknown fields
-//! ignored) and serializes back to it. [`Object`] is one object of any kind kroute models, or an
+//! Every struct decodes from the JSON/YAML the API server accepts (the API's field names, unknown
+//! fields ignored; see `decode.rs`) and serializes back to it. [`Object`] is one object of any kind kroute models, or an
 //! [`OtherObject`] kept aside and reported (ConfigMaps, RBAC, CRDs…), never rejected.
 //!
 //! Architecture invariant: this module only describes shapes. What is *valid* lives in
@@ -9,6 +9,7 @@
 
 mod apps_v1;
 mod core_v1;
+mod decode;
 mod discovery_v1;
 mod gateway_v1;
 mod meta;
@@ -23,14 +24,14 @@ pub use meta::*;
 pub use networking_v1::*;
 pub use value_de::{decode_with_path, PathError};
 
-use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
 use serde_json::Value;
 
-use crate::error::{FieldError, FieldErrorKind, FieldPath, ObjectError, ObjectRef};
+use crate::error::{FieldError, FieldPath, ObjectError, ObjectRef};
+use decode::{Decode, DecodeError};
 
 /// The kinds kroute models.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
@@ -312,7 +313,9 @@ impl Object {
                 return Ok(Object::Other(OtherObject {
                     api_version: api_version.to_string(),
                     kind: kind_str.to_string(),
-                    metadata: decode::<ObjectMeta>(value.get("metadata").cloned().unwrap_or(Value::Null))
+                    metadata: value
+                        .get("metadata")
+                        .and_then(|m| ObjectMeta::decode(m).ok())
                         .unwrap_or_default(),
                     raw: value,
                 }))
@@ -326,20 +329,20 @@ impl Object {
             )]));
         }
         let decoded = match kind {
-            Kind::Namespace => decode(value).map(Object::Namespace),
-            Kind::Node => decode(value).map(Object::Node),
-            Kind::Pod => decode(value).map(Object::Pod),
-            Kind::Deployment => decode(value).map(Object::Deployment),
-            Kind::ReplicaSet => decode(value).map(Object::ReplicaSet),
-            Kind::StatefulSet => decode(value).map(Object::StatefulSet),
-            Kind::Service => decode(value).map(Object::Service),
-            Kind::Endpoints => decode(value).map(Object::Endpoints),
-            Kind::EndpointSlice => decode(value).map(Object::EndpointSlice),
-            Kind::Ingress => decode(value).map(Object::Ingress),
-            Kind::IngressClass => decode(value).map(Object::IngressClass),
-            Kind::GatewayClass => decode(value).map(Object::GatewayClass),
-            Kind::Gateway => decode(value).map(Object::Gateway),
-            Kind::HttpRoute => decode(value).map(Object::HttpRoute),
+            Kind::Namespace => decode(&value).map(Object::Namespace),
+            Kind::Node => decode(&value).map(Object::Node),
+            Kind::Pod => decode(&value).map(Object::Pod),
+            Kind::Deployment => decode(&value).map(Object::Deployment),
+            Kind::ReplicaSet => decode(&value).map(Object::ReplicaSet),
+            Kind::StatefulSet => decode(&value).map(Object::StatefulSet),
+            Kind::Service => decode(&value).map(Object::Service),
+            Kind::Endpoints => decode(&value).map(Object::Endpoints),
+            Kind::EndpointSlice => decode(&value).map(Object::EndpointSlice),
+            Kind::Ingress => decode(&value).map(Object::Ingress),
+            Kind::IngressClass => decode(&value).map(Object::IngressClass),
+            Kind::GatewayClass => decode(&value).map(Object::GatewayClass),
+            Kind::Gateway => decode(&value).map(Object::Gateway),
+            Kind::HttpRoute => decode(&value).map(Object::HttpRoute),
         };
         decoded.map_err(|e| fail(alloc::vec![e]))
     }
@@ -419,92 +422,9 @@ impl Header {
     }
 }
 
-fn decode<T: serde::de::DeserializeOwned>(value: Value) -> Result<T, FieldError> {
-    value_de::from_value_ref::<T>(&value).map_err(|e| {
-        let (path, detail) = error_path::<T>(&value, e.to_string());
-        FieldError::new(
-            FieldErrorKind::Invalid,
-            FieldPath::new(&path),
-            None,
-            format!("wrong type: {detail}"),
-        )
-    })
-}
-
-/// Where in `root` the error `first` is: descend into the first child whose removal changes
-/// the error (a fix, or the next error), until no child does. Only runs when decoding failed.
-///
-/// Why not track the path while decoding (serde_path_to_error)? Its wrappers instantiate every
-/// type's deserializer a second time, which cost about a quarter of the browser bundle's code;
-/// errors are rare, so finding the path afterwards costs nothing on the good path. Every
-/// modelled field is optional or defaulted, so removing a value never adds an error of its own.
-fn error_path<T: serde::de::DeserializeOwned>(root: &Value, first: String) -> (String, String) {
-    let error_of = |v: &Value| value_de::from_value_ref::<T>(v).err().map(|e| e.to_string());
-    let mut segments: Vec<Segment> = Vec::new();
-    let mut message = first;
-    // Bounded by the value's depth; each level tries each child once.
-    while let Some(node) = at(root, &segments) {
-        let children: Vec<Segment> = match node {
-            Value::Object(map) => map.keys().cloned().map(Segment::Key).collect(),
-            Value::Array(items) => (0..items.len()).map(Segment::Index).collect(),
-            _ => break,
-        };
-        let culprit = children.into_iter().find(|child| {
-            let mut trial = root.clone();
-            remove(&mut trial, &segments, child);
-            error_of(&trial).as_ref() != Some(&message)
-        });
-        match culprit {
-            Some(child) => segments.push(child),
-            None => break,
-        }
-    }
-    // The message as decoding the original reports it (unchanged by the search).
-    if let Some(m) = error_of(root) {
-        message = m;
-    }
-    let mut path = String::new();
-    for s in &segments {
-        match s {
-            Segment::Key(k) => {
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-            }
-            Segment::Index(i) => path.push_str(&format!("[{i}]")),
-        }
-    }
-    (path, message)
-}
-
-#[derive(Clone, Debug)]
-enum Segment {
-    Key(String),
-    Index(usize),
-}
-
-fn at<'v>(root: &'v Value, path: &[Segment]) -> Option<&'v Value> {
-    path.iter().try_fold(root, |v, s| match s {
-        Segment::Key(k) => v.get(k.as_str()),
-        Segment::Index(i) => v.get(*i),
-    })
-}
-
-fn remove(root: &mut Value, path: &[Segment], child: &Segment) {
-    let node = path.iter().try_fold(root, |v, s| match s {
-        Segment::Key(k) => v.get_mut(k.as_str()),
-        Segment::Index(i) => v.get_mut(*i),
-    });
-    match (node, child) {
-        (Some(Value::Object(map)), Segment::Key(k)) => {
-            map.remove(k);
-        }
-        (Some(Value::Array(items)), Segment::Index(i)) if *i < items.len() => {
-            items.remove(*i);
-        }
-        _ => {}
-    }
+/// Decodes one kind's body (or a header's metadata); a failure is a `wrong type` at its path.
+fn decode<T: Decode>(value: &Value) -> Result<T, FieldError> {
+    T::decode(value).map_err(DecodeError::into_field_error)
 }
 
 fn encode<T: serde::Serialize>(v: &T) -> Value {

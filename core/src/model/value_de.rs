@@ -1,17 +1,15 @@
-//! The one serde `Deserializer` the model is decoded with: a JSON value, read by reference.
+//! A serde `Deserializer` for a JSON value read by reference, keeping the path it is at:
+//! [`decode_with_path`], what the npm package reads its arguments with (`request.headers[1]`
+//! names where a failure is). The model itself is read by `Decode` (`decode.rs`); its tests use
+//! this reader, with the model types' derived `Deserialize`, as the reference.
 //!
 //! It behaves as serde_json's own `&Value` deserializer (same visits, same error messages),
 //! except that a struct is read from an object only. serde_json also accepts an array for a
 //! struct (its fields in order), which makes every derived `visit_seq` reachable: in the wasm
-//! builds that was a second copy of every model type's decoder that no manifest can use (an
-//! array where the API wants an object is a wrong type either way). Map keys are handed to the
-//! visitors as borrowed strings only, so the field visitors' integer and byte paths are dead
-//! code too. Size notes: ARCHITECTURE.md, "Size".
-//!
-//! [`decode_with_path`] is the same reader keeping the path it is at, so a failure names where
-//! (`request.headers[1]`): what the npm package reads its arguments with. The model's own
-//! decoding keeps no path (it finds the path after a failure, see `error_path`), and its
-//! tracker is a no-op that compiles away.
+//! builds that was a second copy of every decoder that no input can use (an array where an
+//! object is wanted is a wrong type either way). Map keys are handed to the visitors as borrowed
+//! strings only, so the field visitors' integer and byte paths are dead code too. Size notes:
+//! ARCHITECTURE.md, "Size".
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -21,7 +19,8 @@ use serde::de::{self, DeserializeSeed, Expected, Unexpected, Visitor};
 
 use serde_json::{Error, Map, Value};
 
-/// Decodes `T` from a JSON value (what [`super::Object::from_value`] and its helpers use).
+/// Decodes `T` from a JSON value with no path kept (the tests compare it with serde_json's own).
+#[cfg(test)]
 pub(crate) fn from_value_ref<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, Error> {
     T::deserialize(ValueDe {
         value,
@@ -37,7 +36,7 @@ pub struct PathError {
     pub message: String,
 }
 
-/// Decodes `T` from a JSON value as the model is decoded, naming the path of a failure: the
+/// Decodes `T` from a JSON value, naming the path of a failure: the
 /// innermost key or index being read when it happened (an unknown or missing field is
 /// reported at its object, a wrong value at the value).
 pub fn decode_with_path<'a, T: de::Deserialize<'a>>(value: &'a Value) -> Result<T, PathError> {
@@ -84,10 +83,12 @@ trait Track: Copy {
     fn fail(self) {}
 }
 
-/// The model's decoding: no path kept.
+/// No path kept.
+#[cfg(test)]
 #[derive(Clone, Copy)]
 struct Untracked;
 
+#[cfg(test)]
 impl Track for Untracked {}
 
 #[derive(Clone, Debug)]
@@ -134,7 +135,7 @@ struct ValueDe<'a, K> {
 }
 
 /// serde_json's wording for the value found (`integer `80``, `a sequence`…).
-fn unexpected(value: &Value) -> Unexpected<'_> {
+pub(super) fn unexpected(value: &Value) -> Unexpected<'_> {
     match value {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),
