@@ -423,7 +423,8 @@ mod tests {
     #[test]
     fn answers_as_the_b_tree_does() {
         // (pairs collected, then inserted one by one; removals afterwards).
-        let cases: [(Vec<(u8, u8)>, Vec<u8>); 5] = [
+        type Case = (Vec<(u8, u8)>, Vec<u8>);
+        let cases: [Case; 5] = [
             (vec![], vec![1]),
             (vec![(2, 0), (1, 1), (2, 2), (0, 3), (1, 4)], vec![1, 7]),
             (vec![(0, 0), (0, 1), (0, 2)], vec![0, 0]),
