@@ -76,18 +76,6 @@ impl<K, V> VecMap<K, V> {
         self.entries.into_iter().map(|(_, v)| v)
     }
 
-    pub fn into_keys(self) -> impl DoubleEndedIterator<Item = K> + ExactSizeIterator {
-        self.entries.into_iter().map(|(k, _)| k)
-    }
-
-    pub fn first_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.first().map(|(k, v)| (k, v))
-    }
-
-    pub fn last_key_value(&self) -> Option<(&K, &V)> {
-        self.entries.last().map(|(k, v)| (k, v))
-    }
-
     pub fn retain(&mut self, mut keep: impl FnMut(&K, &mut V) -> bool) {
         self.entries.retain_mut(|(k, v)| keep(k, v));
     }
@@ -165,14 +153,6 @@ impl<K: Ord, V> VecMap<K, V> {
             }
         };
         &mut self.entries[i].1
-    }
-
-    /// The value at `key`, `V::default()` inserted first when there is none (`entry().or_default`).
-    pub fn get_or_default(&mut self, key: K) -> &mut V
-    where
-        V: Default,
-    {
-        self.get_or_insert_with(key, V::default)
     }
 }
 
@@ -476,7 +456,7 @@ mod tests {
     fn entries_are_made_once() {
         let mut counts: VecMap<&str, u32> = VecMap::new();
         for word in ["b", "a", "b", "c", "b"] {
-            *counts.get_or_default(word) += 1;
+            *counts.entry(word).or_default() += 1;
         }
         assert_eq!(
             counts.iter().collect::<Vec<_>>(),
