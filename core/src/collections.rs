@@ -86,6 +86,7 @@ impl<K, V> VecMap<K, V> {
 }
 
 impl<K: Ord, V> VecMap<K, V> {
+    /// `Ok(i)`: `i < len`; `Err(i)`: `i <= len`. The indexing below relies on nothing else.
     fn position<Q: Ord + ?Sized>(&self, key: &Q) -> Result<usize, usize>
     where
         K: Borrow<Q>,
