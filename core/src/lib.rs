@@ -29,6 +29,8 @@
 #![forbid(unsafe_code)]
 
 extern crate alloc;
+// The derives of `kroute-derive` name `::kroute::json`, here as in other crates.
+extern crate self as kroute;
 #[cfg(feature = "std")]
 extern crate std;
 
@@ -41,6 +43,7 @@ pub mod endpoints;
 pub mod error;
 pub mod examples;
 pub mod ipam;
+pub mod json;
 #[cfg(feature = "yaml")]
 pub mod manifest;
 pub mod model;
