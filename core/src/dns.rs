@@ -10,11 +10,11 @@
 //! StatefulSet pods through it, answer `<hostname>.<svc>.<ns>.svc.<zone>`; named ports answer
 //! SRV; ExternalName answers a CNAME; `<a-b-c-d>.<ns>.pod.<zone>` answers `a.b.c.d`.
 
+use crate::json::{FromJson, ToJson};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use crate::cluster::Cluster;
 use crate::model::{EndpointSlice, Kind, Object, Service, ServiceType};
@@ -23,7 +23,7 @@ use crate::sort::SharedSort;
 /// `options ndots:5` of the pod resolver.
 pub const NDOTS: usize = 5;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub enum RecordType {
     A,
     #[serde(rename = "SRV")]
@@ -33,7 +33,7 @@ pub enum RecordType {
 }
 
 /// One resource record.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Record {
     A {
@@ -54,7 +54,7 @@ pub enum Record {
 }
 
 /// Which object a record comes from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RecordSource {
     /// The Service's ClusterIP.
@@ -75,7 +75,7 @@ pub enum RecordSource {
 }
 
 /// What happened to one name the resolver tried.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "outcome", rename_all = "camelCase")]
 pub enum Attempt {
     /// The cluster zone answered.
@@ -87,7 +87,7 @@ pub enum Attempt {
     Upstream { fqdn: String },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "reason", rename_all = "camelCase")]
 pub enum NxReason {
     NoSuchService {
@@ -116,7 +116,7 @@ pub enum NxReason {
     NotAClusterName,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsAnswer {
     pub query: String,

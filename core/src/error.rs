@@ -4,6 +4,7 @@
 //! a kind (Required, Invalid, …), the field path (`spec.ports[1].targetPort`), the offending value
 //! and a detail a person understands. An [`ObjectError`] adds the object they belong to.
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -56,7 +57,7 @@ impl fmt::Display for FieldPath {
 }
 
 /// What kind of rule a field broke (the API server's `field.ErrorType`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub enum FieldErrorKind {
     /// A required field is missing.
     Required,
@@ -158,7 +159,7 @@ impl fmt::Display for FieldError {
 }
 
 /// Which object something is about: `Service/default/web`, `Node/kind-worker`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 pub struct ObjectRef {
     pub kind: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

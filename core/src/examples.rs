@@ -2,13 +2,14 @@
 //! README's tour and the end-to-end tests of `route` all use these, so what a user is shown is
 //! what is tested.
 
+use crate::json::ToJson;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use crate::dataplane::route::{ForwardTarget, PortForward, Request, Source};
 
 /// One example: manifests, and the request that shows the point of it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Example {
     pub id: &'static str,

@@ -14,10 +14,11 @@
 //!
 //! ```
 //! use kroute::cluster::{Cluster, ClusterConfig};
+//! use kroute::json;
 //! use kroute::model::Object;
 //!
 //! let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
-//! let svc: Object = serde_json::from_value(serde_json::json!({
+//! let svc = Object::from_value(json!({
 //!     "apiVersion": "v1", "kind": "Service", "metadata": {"name": "web"},
 //!     "spec": {"selector": {"app": "web"}, "ports": [{"port": 80, "targetPort": 8080}]}
 //! })).unwrap();

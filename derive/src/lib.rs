@@ -294,31 +294,21 @@ fn unknown_arm(deny: bool, fields: &[Field], allowed: Option<&str>) -> Tokens {
 
 /// Reads named fields from `map` into local bindings, then builds `constructor { fields }`:
 /// for structs without a default and for struct variants. `skip_key` is an internal tag.
+/// Each binding is an `Option` until the end, so a required field's type needs no default.
 fn read_named(
     fields: &[Field],
-    container_default: bool,
     deny: bool,
     skip_key: Option<&str>,
     constructor: Tokens,
 ) -> syn::Result<Tokens> {
     let mut inits = Vec::new();
     let mut arms = Vec::new();
-    let mut checks = Vec::new();
     let mut builds = Vec::new();
-    let mut required = 0u32;
     for f in fields {
         let binding = &f.binding;
         let member = &f.member;
         let ty = &f.ty;
-        let init = match &f.attrs.default {
-            attrs::Default::Path(p) => quote!(#p()),
-            _ => quote!(<#ty as ::core::default::Default>::default()),
-        };
-        inits.push(quote!(let mut #binding: #ty = #init;));
-        builds.push(quote!(#member: #binding));
-        if f.attrs.skip {
-            continue;
-        }
+        inits.push(quote!(let mut #binding: ::core::option::Option<#ty> = ::core::option::Option::None;));
         if f.attrs.flatten {
             return Err(syn::Error::new_spanned(
                 &f.ty,
@@ -326,43 +316,29 @@ fn read_named(
             ));
         }
         let name = &f.name;
-        let optional = container_default
-            || !matches!(f.attrs.default, attrs::Default::None)
-            || is_option(&f.ty);
-        if optional {
-            arms.push(quote!(#name => ::kroute::json::read_field(&mut #binding, key, value)?,));
-        } else {
-            if required >= 64 {
-                return Err(syn::Error::new_spanned(
-                    &f.ty,
-                    "kroute-derive: at most 64 required fields",
-                ));
-            }
-            let bit = 1u64 << required;
-            required += 1;
-            arms.push(quote!(#name => {
-                ::kroute::json::read_field(&mut #binding, key, value)?;
-                seen |= #bit;
-            }));
-            checks.push(quote! {
-                if seen & #bit == 0 {
-                    return ::core::result::Result::Err(::kroute::json::missing_field(#name));
-                }
-            });
+        let value = match (&f.attrs.default, f.attrs.skip) {
+            (attrs::Default::Path(p), _) => quote!(#binding.unwrap_or_else(#p)),
+            (attrs::Default::Trait, _) | (_, true) => quote!(#binding.unwrap_or_default()),
+            (attrs::Default::None, false) if is_option(&f.ty) => quote!(#binding.unwrap_or_default()),
+            (attrs::Default::None, false) => quote!(match #binding {
+                ::core::option::Option::Some(v) => v,
+                ::core::option::Option::None => return ::core::result::Result::Err(::kroute::json::missing_field(#name)),
+            }),
+        };
+        builds.push(quote!(#member: #value));
+        if !f.attrs.skip {
+            arms.push(quote!(#name => #binding = ::core::option::Option::Some(::kroute::json::field(key, value)?),));
         }
     }
     let unknown = unknown_arm(deny, fields, skip_key);
-    let seen = (required > 0).then(|| quote!(let mut seen: u64 = 0;));
     Ok(quote! {
         #(#inits)*
-        #seen
         for (key, value) in map {
             match key.as_str() {
                 #(#arms)*
                 #unknown
             }
         }
-        #(#checks)*
         ::core::result::Result::Ok(#constructor { #(#builds),* })
     })
 }
@@ -465,7 +441,7 @@ fn struct_from_json(c: &Container, name: &Ident, kind: &Fields) -> syn::Result<T
             "kroute-derive: FromJson does not support `default = \"path\"` on a container",
         ));
     }
-    let body = read_named(&fs, false, c.deny_unknown_fields, None, quote!(Self))?;
+    let body = read_named(&fs, c.deny_unknown_fields, None, quote!(Self))?;
     Ok(quote! {
         fn from_json(value: &::kroute::json::Value) -> ::core::result::Result<Self, ::kroute::json::DecodeError> {
             let map = ::kroute::json::object(value, #expected)?;
@@ -510,7 +486,7 @@ fn enum_from_json(c: &Container, name: &Ident, e: &syn::DataEnum) -> syn::Result
                     _ => None,
                 };
                 let expected = format!("struct variant {name}::{vident}");
-                let body = read_named(&fs, false, c.deny_unknown_fields, skip, quote!(Self::#vident))?;
+                let body = read_named(&fs, c.deny_unknown_fields, skip, quote!(Self::#vident))?;
                 quote!({
                     let map = ::kroute::json::object(content, #expected)?;
                     #body

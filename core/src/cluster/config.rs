@@ -1,16 +1,16 @@
 //! How the simulated cluster is set up: address plan, node count, controller settings.
 //! Defaults are SPEC §11's address plan.
 
+use crate::json::{FromJson, ToJson};
 use alloc::format;
 use alloc::string::{String, ToString};
 
-use serde::{Deserialize, Serialize};
 
 use crate::ipam::{Ipv4Cidr, PortRange};
 
 /// Everything a [`super::Cluster`] is created from. The same config (seed included) and the
 /// same sequence of calls always give the same cluster.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ClusterConfig {
     /// Seeds every random choice (names, ClusterIPs, NodePorts, slice placement).

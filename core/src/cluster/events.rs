@@ -1,14 +1,14 @@
 //! What changed, as data: every apply, delete, controller action and clock tick reports the
 //! objects it created, updated or deleted, and who did it.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use crate::error::ObjectRef;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum Action {
     Created,
     Updated,
@@ -18,14 +18,14 @@ pub enum Action {
 }
 
 /// Who made a change: the user (apply, delete, a pod action) or a named controller.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", content = "name")]
 pub enum Actor {
     User,
     Controller(&'static str),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
     /// Simulated time of the change, in milliseconds.
@@ -39,7 +39,7 @@ pub struct Event {
 }
 
 /// Something the user should know that is not an error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Warning {
     pub object: ObjectRef,
@@ -47,7 +47,7 @@ pub struct Warning {
 }
 
 /// The outcome of one successful change to the cluster.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeReport {
     pub events: Vec<Event>,

@@ -8,7 +8,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use proptest::prelude::*;
-use serde_json::json;
+use crate::json;
 
 use super::{Cluster, ClusterConfig};
 use crate::controllers::pods::PodAction;
@@ -68,7 +68,7 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-fn obj(v: serde_json::Value) -> Object {
+fn obj(v: crate::json::Value) -> Object {
     Object::from_value(v).expect("generated manifests are well-formed")
 }
 

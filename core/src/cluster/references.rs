@@ -21,11 +21,11 @@
 //! Only the batch's objects are checked: a later apply that adds the missing Service does not
 //! reopen earlier reports, and an apply touching one pod costs nothing here.
 
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::Serialize;
 
 use super::{Cluster, ObjectKey};
 use crate::controllers::services::managed_selector;
@@ -36,7 +36,7 @@ use crate::model::{
 use crate::selector::Selector;
 
 /// One reference that does not resolve. A warning, never an error.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DanglingReference {
     /// The object that holds the reference.
@@ -47,12 +47,12 @@ pub struct DanglingReference {
     pub problem: ReferenceProblem,
 }
 
-fn serialize_path<S: serde::Serializer>(path: &FieldPath, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(path.as_str())
+fn serialize_path(path: &FieldPath) -> crate::json::Value {
+    crate::json::Value::from(path.as_str())
 }
 
 /// What is missing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ReferenceProblem {
     /// The Service's selector matches no pod of its namespace (terminating pods aside): it has

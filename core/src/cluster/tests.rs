@@ -3,7 +3,8 @@
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::*;
 use crate::dns::{Attempt, Record, RecordType};
@@ -629,7 +630,7 @@ fn the_same_seed_gives_the_same_cluster() {
         .unwrap();
         c.advance(3_000);
         let all: Vec<Value> = c.store.values().map(|(_, e)| e.object.to_value()).collect();
-        serde_json::to_string(&all).unwrap()
+        crate::json::to_string(&crate::json::ToJson::to_json(&all))
     };
     assert_eq!(run(7), run(7));
     assert_ne!(run(7), run(8));

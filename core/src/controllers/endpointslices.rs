@@ -7,11 +7,11 @@
 //! from the same pods (with the 1000-address cap), so a change costs what it changes, not the
 //! size of the Service. Its write is still counted in the churn.
 
+use crate::json::ToJson;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::services::managed_selector;
 use crate::cluster::{ChangeReport, Cluster, ObjectKey, Warning};
@@ -38,7 +38,7 @@ pub struct ServiceEndpoints {
 }
 
 /// The cost of one Service sync: slice writes, and the churn versus an Endpoints object.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceChurn {
     pub service: ObjectRef,

@@ -1,6 +1,7 @@
 //! Nodes: the default node set, and node IPAM (an InternalIP from the node CIDR and a pod CIDR
 //! per node, as kind and the node IPAM controller give them).
 
+use crate::json::ToJson;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -309,7 +310,7 @@ impl Cluster {
 }
 
 /// A node as the playground shows it: what the scheduler and kube-proxy use.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeSummary {
     pub name: String,

@@ -2,6 +2,7 @@
 //! (Pending → Running + Ready after the start delay; terminating → gone after the grace period).
 //! Also the user's pod actions: fail, make (not) ready, delete.
 
+use crate::json::{FromJson, ToJson};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -28,7 +29,7 @@ pub(crate) mod reason {
 }
 
 /// What the user can do to a running pod to see how the cluster reacts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub enum PodAction {
     /// The pod's readiness probe starts failing: Ready=False, still Running.
     MakeNotReady,

@@ -30,8 +30,9 @@ pub(crate) fn fnv32a(data: &[u8]) -> u32 {
 /// `pod-template-hash`: the template's FNV hash, its decimal digits mapped onto the safe
 /// alphabet the way upstream's `SafeEncodeString` does.
 pub fn pod_template_hash(template: &PodTemplateSpec) -> String {
-    let json = serde_json::to_vec(template).unwrap_or_default();
-    let digits = format!("{}", fnv32a(&json));
+    // The template's JSON as serde_json wrote it before: fields in declaration order, compact.
+    let json = crate::json::to_string(&crate::json::ToJson::to_json(template));
+    let digits = format!("{}", fnv32a(json.as_bytes()));
     digits
         .bytes()
         .map(|b| SAFE_ALPHABET[usize::from(b) % SAFE_ALPHABET.len()] as char)

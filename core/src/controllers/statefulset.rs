@@ -34,12 +34,12 @@
 //!   (`readySince + minReadySeconds < now`); with `minReadySeconds > 0` a pod whose ready time is
 //!   unknown is not available.
 
+use crate::json::{FromJson, ToJson};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use crate::collections::VecMap;
 use crate::error::{FieldError, FieldErrorKind, FieldPath};
@@ -52,7 +52,7 @@ pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 pub const REVISION_LABEL: &str = "controller-revision-hash";
 
 /// `spec.podManagementPolicy`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 pub enum PodManagementPolicy {
     /// One pod at a time, ascending on the way up, descending on the way down.
     #[default]
@@ -62,7 +62,7 @@ pub enum PodManagementPolicy {
 }
 
 /// `spec.updateStrategy`, with `maxUnavailable` already resolved to a pod count by the caller.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "type", rename_all_fields = "camelCase")]
 pub enum UpdateStrategy {
     /// Replace outdated pods whose index is at least `partition`, highest first. A
@@ -82,7 +82,7 @@ impl Default for UpdateStrategy {
 }
 
 /// What the controller needs to know of a StatefulSet (the lead maps `apps/v1` onto it).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SetSpec {
     pub name: String,
@@ -124,7 +124,7 @@ impl SetSpec {
 pub use crate::model::PodPhase;
 
 /// What the controller needs to know of one pod it owns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodView {
     pub ordinal: u32,
@@ -140,7 +140,7 @@ pub struct PodView {
 }
 
 /// Why a pod is deleted.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum DeleteReason {
     /// Its ordinal is outside `[start, start + replicas)`.
@@ -152,7 +152,7 @@ pub enum DeleteReason {
 }
 
 /// A change to the cluster the controller asks for.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum Action {
     /// Create pod `name` from the template at `revision`, with its claims (reused if they exist).
@@ -186,7 +186,7 @@ impl Action {
 }
 
 /// A change the controller wants to make but is holding back.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum Work {
     /// Create the missing pod at `ordinal`.
@@ -200,7 +200,7 @@ pub enum Work {
 }
 
 /// Why a pod is not (yet) good enough for the controller to move on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum PodState {
     /// Graceful termination is under way.
@@ -215,7 +215,7 @@ pub enum PodState {
 }
 
 /// Why the controller stopped short of the desired state in this step.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum Wait {
     /// Nothing further happens until this pod settles; `holds_back` is the next change it blocks
@@ -249,7 +249,7 @@ pub enum Wait {
 }
 
 /// The outcome of one sync.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct StepResult {
     pub actions: Vec<Action>,
@@ -305,7 +305,7 @@ pub fn pod_ordinal(set_name: &str, pod_name: &str) -> Option<u32> {
 }
 
 /// `status` counters as upstream computes them (`computeReplicaStatus`, `completeRollingUpdate`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SetStatus {
     /// Pods that exist, terminating ones included.

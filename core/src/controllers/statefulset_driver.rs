@@ -1,6 +1,7 @@
 //! Runs the StatefulSet controller (`statefulset::step`) against the cluster: maps the API object
 //! and its pods onto the controller's view, and carries out the actions it returns.
 
+use crate::json::ToJson;
 use crate::collections::{VecMap, VecSet};
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -254,7 +255,7 @@ impl Cluster {
 }
 
 /// One ordinal of a StatefulSet and its stable identity (SPEC §5.1).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct StatefulPodIdentity {
     pub ordinal: u32,

@@ -808,8 +808,8 @@ fn status_counts_like_upstream() {
 fn results_serialize_as_tagged_camel_case() {
     let spec = with(spec(2), |s| s.update_revision = "r2".into());
     let r = step(&spec, &[ready(0), ready(1)], 0).unwrap();
-    let json = serde_json::to_value(&r).unwrap();
-    let expected = serde_json::json!({
+    let json = crate::json::ToJson::to_json(&r);
+    let expected = crate::json!({
         "actions": [{
             "kind": "Delete", "ordinal": 1, "name": "web-1",
             "reason": { "kind": "Update", "from": "r1", "to": "r2" }
@@ -818,14 +818,14 @@ fn results_serialize_as_tagged_camel_case() {
         "requeueAtMs": null
     });
     assert_eq!(json, expected);
-    let back: StepResult = serde_json::from_value(json).unwrap();
+    let back: StepResult = crate::json::FromJson::from_json(&json).unwrap();
     assert_eq!(back, r);
-    let spec_json = serde_json::to_value(&spec).unwrap();
+    let spec_json = crate::json::ToJson::to_json(&spec);
     assert_eq!(
         spec_json["update"],
-        serde_json::json!({ "type": "RollingUpdate", "partition": 0, "maxUnavailable": 1 })
+        crate::json!({ "type": "RollingUpdate", "partition": 0, "maxUnavailable": 1 })
     );
-    assert_eq!(serde_json::from_value::<SetSpec>(spec_json).unwrap(), spec);
+    assert_eq!(<SetSpec as crate::json::FromJson>::from_json(&spec_json).unwrap(), spec);
 }
 
 #[test]

@@ -4,16 +4,16 @@
 //! (`pick`: iptables' chain of `statistic --probability 1/(n−i)` rules, or IPVS round robin).
 //! Every endpoint left out says why, so a trace can show the candidates that lost.
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use crate::rng::Rng;
 
 /// An endpoint as kube-proxy reads it from EndpointSlices (nil conditions already defaulted),
 /// borrowed from the slice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ProxyEndpoint<'a> {
     pub ip: &'a str,
@@ -26,7 +26,7 @@ pub struct ProxyEndpoint<'a> {
 }
 
 /// How the connection reached the Service.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum TrafficClass {
     /// To the ClusterIP (internalTrafficPolicy applies).
@@ -40,7 +40,7 @@ pub enum TrafficClass {
 }
 
 /// The policies of the Service port.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Policies {
     pub internal_local: bool,
@@ -48,7 +48,7 @@ pub struct Policies {
 }
 
 /// Why an endpoint is not a candidate.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Excluded {
     /// Not ready, and ready endpoints exist (or it is not serving either).
@@ -60,7 +60,7 @@ pub enum Excluded {
 }
 
 /// What kube-proxy does with the connection.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum Disposition {
     /// Load-balanced over `candidates` (indexes into the endpoint list).
@@ -74,7 +74,7 @@ pub enum Disposition {
     Drop,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Categorized {
     pub disposition: Disposition,
@@ -152,7 +152,7 @@ pub fn categorize(
 }
 
 /// The proxy backend's selection algorithm.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub enum ProxyMode {
     /// Uniformly random per new connection (a chain of `statistic` rules).
@@ -164,7 +164,7 @@ pub enum ProxyMode {
 
 /// One rule of the iptables per-Service chain: jump to `candidate` with `probability` if the
 /// earlier rules did not match.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChainRule {
     pub candidate: usize,
@@ -173,7 +173,7 @@ pub struct ChainRule {
 }
 
 /// The endpoint chosen and how likely that choice was.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Pick {
     pub endpoint: usize,

@@ -13,12 +13,12 @@
 //! change is O(writes). The KEP's figures are for an uncapped object; since v1.22 the real
 //! object stops at 1000 addresses (pass `min(count, 1000)` to model that).
 
-use serde::Serialize;
 
+use crate::json::ToJson;
 use super::output::SliceWrite;
 
 /// Bytes an object takes: `overhead + per_endpoint × endpoints`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ObjectSizeModel {
     pub overhead_bytes: u64,
@@ -47,7 +47,7 @@ impl Default for ObjectSizeModel {
 
 /// What happened to the Service's Endpoints object in this change, with its endpoint count
 /// after the write (before it, for a delete).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all_fields = "camelCase")]
 pub enum EndpointsWrite {
     /// The object did not change.
@@ -64,7 +64,7 @@ pub enum EndpointsWrite {
 }
 
 /// The cost of one change (or, summed, of many) in both representations.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChurnReport {
     pub writes_slices: u64,
@@ -145,7 +145,7 @@ impl ChurnReport {
 }
 
 /// Running totals over a sequence of changes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChurnTotals {
     pub changes: u64,

@@ -8,11 +8,11 @@
 //! No Pod objects are involved, so this answers at the KEP's scale (20,000 endpoints) in well
 //! under a second, where building a real 20,000-pod cluster takes seconds.
 
+use crate::json::ToJson;
 use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::churn::{ChurnReport, ChurnTotals, EndpointsWrite, ObjectSizeModel};
 use super::output::{ReconcileError, WriteCounts};
@@ -29,7 +29,7 @@ pub const KEP_752_ENDPOINTS: u32 = 20_000;
 pub const KEP_752_NODES: u64 = 5_000;
 
 /// One scenario's cost for one watcher, and the slice writes it took.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ScenarioCost {
     /// API changes the scenario is made of (1, or one per replaced pod).
@@ -40,7 +40,7 @@ pub struct ScenarioCost {
 }
 
 /// The four scenarios of the KEP's table, each for one watcher.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Estimation {
     pub endpoints: u32,

@@ -12,11 +12,11 @@
 //! * Over 1000 addresses: truncated (ready first, proportionally per subset) and annotated
 //!   `endpoints.kubernetes.io/over-capacity: truncated`.
 
+use crate::json::ToJson;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::pod::{parse_pod_ip, should_set_hostname, PodInput, PodPhase};
 use super::types::{AddressType, PortSpec, ServiceInfo, LABEL_HEADLESS};
@@ -49,7 +49,7 @@ pub struct LegacyInput<'a> {
 }
 
 /// The Pod an address points at (`targetRef`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodRef {
     pub namespace: String,
@@ -58,7 +58,7 @@ pub struct PodRef {
 }
 
 /// `subsets[].addresses[]` / `notReadyAddresses[]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointAddress {
     pub ip: String,
@@ -70,7 +70,7 @@ pub struct EndpointAddress {
 }
 
 /// One subset: every address offers every port.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointSubset {
     pub addresses: Vec<EndpointAddress>,
@@ -79,7 +79,7 @@ pub struct EndpointSubset {
 }
 
 /// Why a Pod is not in the Endpoints object.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub enum LegacySkipReason {
     Terminal(PodPhase),
     NoPodIp,
@@ -92,7 +92,7 @@ pub enum LegacySkipReason {
     NoServicePorts,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacySkip {
     pub pod: String,
@@ -100,7 +100,7 @@ pub struct LegacySkip {
 }
 
 /// Which list the 1000 cap trimmed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum Trimmed {
     /// ready ≤ 1000: all ready kept, not-ready trimmed.
     NotReady,
@@ -109,7 +109,7 @@ pub enum Trimmed {
 }
 
 /// What truncation did, with the counts before and after.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Truncation {
     pub trimmed: Trimmed,
@@ -120,7 +120,7 @@ pub struct Truncation {
 }
 
 /// The Endpoints object (named like the Service) plus what was left out and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LegacyEndpoints {
     pub namespace: String,

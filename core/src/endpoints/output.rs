@@ -1,18 +1,18 @@
 //! What a reconcile decided: the API writes in the order they are issued, each with the reason
 //! it was needed, and the errors that stop a reconcile.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::Serialize;
 
 use super::types::{AddressType, EndpointKey, Slice};
 use crate::collections::VecMap;
 use crate::error::FieldError;
 
 /// The API call a write is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum WriteOp {
     Create,
     Update,
@@ -20,7 +20,7 @@ pub enum WriteOp {
 }
 
 /// Why a slice is written (the step of SPEC §3.5 that decided it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum WriteCause {
     /// Step 1: endpoints were removed from the slice or refreshed in place (it may then have
     /// been topped up in step 2).
@@ -46,7 +46,7 @@ pub enum WriteCause {
 }
 
 /// One API write. For a delete, `slice` is the object as it was before deletion.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceWrite {
     pub op: WriteOp,
@@ -81,7 +81,7 @@ impl SliceWrite {
 
 /// One write as a change report keeps it: enough to say which slice was written and to size
 /// the object sent (SPEC §3.7), without the endpoints themselves.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceWriteSummary {
     pub name: String,
@@ -95,7 +95,7 @@ pub struct SliceWriteSummary {
 }
 
 /// Number of writes by kind.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct WriteCounts {
     pub creates: usize,
@@ -111,7 +111,7 @@ impl WriteCounts {
 
 /// The result of one reconcile: writes in issue order (per family: creates, updates, deletes;
 /// then slices of families the Service no longer serves).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ReconcileOutput {
     pub writes: Vec<SliceWrite>,
@@ -173,7 +173,7 @@ impl ReconcileOutput {
 
 /// Why the incremental path refused a delta: the caller must run a full reconcile (with the
 /// complete desired set) first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum FullReconcileReason {
     /// No full reconcile has run on this slice set yet.
     NeverSynced,

@@ -2,11 +2,11 @@
 //! families a Service is reconciled for. Pure functions over small input structs; every skip
 //! comes back as a reason.
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr};
 
-use serde::{Deserialize, Serialize};
 
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointConditions, EndpointKey, PortSpec, Protocol, ServiceInfo,
@@ -17,7 +17,7 @@ use crate::sort::SharedSort;
 pub use crate::model::PodPhase;
 
 /// What the controller reads from the Pod's Node (present iff the Node is in the cache).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeFacts {
     /// Label `topology.kubernetes.io/zone`.
@@ -25,7 +25,7 @@ pub struct NodeFacts {
 }
 
 /// What the controller reads from a Pod.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodInput {
     pub namespace: String,
@@ -46,7 +46,7 @@ pub struct PodInput {
 }
 
 /// Why a Pod gives no endpoint for a family.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all_fields = "camelCase")]
 pub enum EndpointSkip {
     /// Succeeded or Failed.
@@ -62,7 +62,7 @@ pub enum EndpointSkip {
 }
 
 /// The outcome of converting one Pod for one family.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub enum PodEndpoint {
     Endpoint(Endpoint),
     Skipped(EndpointSkip),
@@ -163,7 +163,7 @@ pub fn pod_to_endpoint(
 }
 
 /// A Pod's desired endpoints for every family the Service serves, with the skips.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodEndpoints {
     pub endpoints: Vec<DesiredEndpoint>,
@@ -191,14 +191,14 @@ pub fn pod_endpoints(
 }
 
 /// A Service port's `targetPort`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub enum TargetPort {
     Number(i32),
     Name(String),
 }
 
 /// A Service port as resolution needs it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePortSpec {
     pub name: String,
@@ -208,7 +208,7 @@ pub struct ServicePortSpec {
 }
 
 /// One `containers[*].ports[*]` entry (`name` is `""` when unnamed).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerPort {
     pub name: String,
@@ -217,7 +217,7 @@ pub struct ContainerPort {
 }
 
 /// One container's declared ports.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerPorts {
     pub container: String,
@@ -226,7 +226,7 @@ pub struct ContainerPorts {
 
 /// Where a Pod declares ports: its containers, and its init containers with
 /// `restartPolicy: Always` (sidecars), each in spec order. Other init containers do not count.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodPorts {
     pub containers: Vec<ContainerPorts>,
@@ -234,7 +234,7 @@ pub struct PodPorts {
 }
 
 /// How one Service port resolved for one Pod.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all_fields = "camelCase")]
 pub enum PortOutcome {
     /// A numeric targetPort, used as is.
@@ -256,7 +256,7 @@ pub enum PortOutcome {
 }
 
 /// The Pod's endpoint ports (in Service port order) and how each was found.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedPorts {
     pub ports: Vec<PortSpec>,

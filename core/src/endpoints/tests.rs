@@ -617,7 +617,7 @@ fn output_serializes_with_reasons() {
         desired: &desired,
     };
     let out = reconcile(&input, &mut Rng::new(1)).unwrap();
-    let json = serde_json::to_value(&out).unwrap();
+    let json = crate::json::ToJson::to_json(&out);
     assert_eq!(json["writes"][0]["op"], "Create");
     assert_eq!(json["writes"][0]["cause"], "NewSlice");
     assert_eq!(json["writes"][0]["slice"]["addressType"], "IPv4");

@@ -4,12 +4,12 @@
 //! reads and writes, so that the reconciler is cheap and easy to test. The integration layer
 //! converts Pods/Services to these and [`Slice`]s back to `discovery.k8s.io/v1` EndpointSlices.
 
+use crate::json::{FromJson, ToJson};
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::sort::{CollectSorted, SharedSort};
-use serde::{Deserialize, Serialize};
 
 /// `kubernetes.io/service-name`: how consumers find a Service's slices.
 pub const LABEL_SERVICE_NAME: &str = "kubernetes.io/service-name";
@@ -25,7 +25,7 @@ pub const MAX_ENDPOINTS_PER_SLICE_LIMIT: usize = 1000;
 pub const DEFAULT_MAX_ENDPOINTS_PER_SLICE: usize = 100;
 
 /// An EndpointSlice's `addressType`; one family per slice (SPEC §3.2).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 pub enum AddressType {
     IPv4,
     IPv6,
@@ -46,7 +46,7 @@ impl AddressType {
 }
 
 /// A port's L4 protocol.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 pub enum Protocol {
     #[serde(rename = "TCP")]
     Tcp,
@@ -58,7 +58,7 @@ pub enum Protocol {
 
 /// A resolved endpoint port (SPEC §2.8 step 4): the Service port's name, protocol and
 /// appProtocol with the number the Pod resolved its targetPort to.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PortSpec {
     pub name: String,
@@ -70,7 +70,7 @@ pub struct PortSpec {
 
 /// A resolved port set with order removed: endpoints with equal keys share slices (upstream
 /// `PortMapKey`, the hash of the sorted ports).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 pub struct PortKey(Vec<PortSpec>);
 
 impl PortKey {
@@ -88,7 +88,7 @@ impl PortKey {
 /// What makes two endpoints "the same" (SPEC §3.4): sorted addresses, hostname and the Pod's
 /// namespace/name. Everything else is compared separately to decide whether a slice must be
 /// rewritten. Fields are private so the addresses are always sorted.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointKey {
     addresses: Vec<String>,
@@ -132,7 +132,7 @@ impl EndpointKey {
 }
 
 /// `endpoints[].conditions`, always written explicitly by the controller.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointConditions {
     pub ready: bool,
@@ -142,7 +142,7 @@ pub struct EndpointConditions {
 
 /// One endpoint of one slice: a Pod's addresses of one family plus what consumers read.
 /// `targetRef` is the Pod (`key.pod_namespace()`, `key.pod_name()`, `pod_uid`).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Endpoint {
     pub key: EndpointKey,
@@ -167,7 +167,7 @@ impl Endpoint {
 
 /// An EndpointSlice as the reconciler sees it: everything needed to render the API object.
 /// `owner_uid` is the UID in the slice's controller ownerReference (kind Service, v1).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Slice {
     pub name: String,
@@ -180,7 +180,7 @@ pub struct Slice {
 }
 
 /// What the reconciler needs to know about the Service.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceInfo {
     pub namespace: String,
@@ -237,7 +237,7 @@ impl ServiceInfo {
 }
 
 /// One desired endpoint: a Pod's endpoint for one family with the ports it resolved.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DesiredEndpoint {
     pub address_type: AddressType,
@@ -246,7 +246,7 @@ pub struct DesiredEndpoint {
 }
 
 /// One change to a Service's desired endpoints, for the incremental path.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all_fields = "camelCase")]
 pub enum EndpointChange {
     /// The endpoint is now desired as given: added, refreshed (conditions, node, zone, UID) or

@@ -3,6 +3,7 @@
 //! Messages: `pkg/registry/core/service/ipallocator/interfaces.go` and
 //! `portallocator/allocator.go` (`ErrFull`, `ErrAllocated`, `ErrNotInRange`).
 
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::String;
 use core::fmt;
@@ -13,28 +14,28 @@ use super::port_range::PortRange;
 use crate::error::{FieldError, FieldPath};
 
 /// A value an allocator hands out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 pub enum AllocValue {
     Ip(Ipv4Addr),
     Port(u16),
 }
 
 /// The range an allocator hands values out of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ToJson)]
 pub enum AllocRange {
     Cidr(Ipv4Cidr),
     Ports(PortRange),
 }
 
 /// The two addresses of a CIDR that are never handed out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ToJson)]
 pub enum ReservedAddress {
     Network,
     Broadcast,
 }
 
 /// An allocation that could not be made.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub enum AllocError {
     /// The requested value is outside the range.
     OutOfRange { value: AllocValue, range: AllocRange },
@@ -202,7 +203,7 @@ mod tests {
         let err = AllocError::AlreadyAllocated {
             value: AllocValue::Port(30080),
         };
-        let json = serde_json::to_string(&err).unwrap();
+        let json = crate::json::to_string(&crate::json::ToJson::to_json(&err));
         assert_eq!(json, r#"{"AlreadyAllocated":{"value":{"Port":30080}}}"#);
     }
 }

@@ -1,7 +1,8 @@
 //! The two bands of an allocation range, and the explanation of a dynamic pick.
 
+use crate::json::{FromJson, ToJson};
 /// Which part of a range a value belongs to (KEP-3070 for Service IPs, KEP-3668 for NodePorts).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson)]
 pub enum Band {
     /// The lower band: left for values people choose; dynamic allocation takes from it only
     /// once the dynamic band is full.
@@ -12,7 +13,7 @@ pub enum Band {
 
 /// Why `allocate_next` returned what it did: the band it came from and how the random scan went.
 /// `V` is `Ipv4Addr` for IPs and `u16` for ports.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub struct DynamicPick<V> {
     /// The value now allocated.
     pub value: V,

@@ -5,6 +5,7 @@
 //! returns the masked network). [`Ipv4Cidr::parse_canonical`] rejects it instead, for places that
 //! want the canonical spelling (object fields a person wrote, where a stray host bit is a typo).
 
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::{String, ToString};
 use core::fmt;
@@ -20,7 +21,7 @@ pub struct Ipv4Cidr {
 }
 
 /// What is wrong with a CIDR or a request made of one.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub enum CidrError {
     /// The text is not `a.b.c.d/n`.
     Malformed { input: String, reason: CidrSyntax },
@@ -34,7 +35,7 @@ pub enum CidrError {
 }
 
 /// Why a CIDR text did not parse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum CidrSyntax {
     /// No `/n` part.
     MissingPrefix,
@@ -237,25 +238,15 @@ impl FromStr for Ipv4Cidr {
     }
 }
 
-impl serde::Serialize for Ipv4Cidr {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+impl crate::json::ToJson for Ipv4Cidr {
+    fn to_json(&self) -> crate::json::Value {
+        crate::json::Value::String(alloc::string::ToString::to_string(self))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Ipv4Cidr {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct CidrVisitor;
-        impl serde::de::Visitor<'_> for CidrVisitor {
-            type Value = Ipv4Cidr;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an IPv4 CIDR such as 10.96.0.0/12")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Ipv4Cidr, E> {
-                Ipv4Cidr::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(CidrVisitor)
+impl crate::json::FromJson for Ipv4Cidr {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::DecodeError> {
+        crate::json::from_str_value(value, "an IPv4 CIDR such as 10.96.0.0/12")
     }
 }
 
@@ -509,9 +500,9 @@ mod tests {
     #[test]
     fn serde_round_trips_as_a_string() {
         let c = Ipv4Cidr::parse("10.96.0.0/12").unwrap();
-        let json = serde_json::to_string(&c).unwrap();
+        let json = crate::json::to_string(&crate::json::ToJson::to_json(&c));
         assert_eq!(json, "\"10.96.0.0/12\"");
-        assert_eq!(serde_json::from_str::<Ipv4Cidr>(&json).unwrap(), c);
-        assert!(serde_json::from_str::<Ipv4Cidr>("\"10.96.0.0/40\"").is_err());
+        assert_eq!(crate::json::from_str_as::<Ipv4Cidr>(&json).unwrap(), c);
+        assert!(crate::json::from_str_as::<Ipv4Cidr>("\"10.96.0.0/40\"").is_err());
     }
 }

@@ -5,6 +5,7 @@
 //! `30000` are accepted. Unlike upstream, an empty string is an error rather than an empty
 //! range (an allocator over no ports is never what a person meant).
 
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use core::fmt;
 
@@ -16,7 +17,7 @@ pub struct PortRange {
 }
 
 /// Why a port range did not parse. Messages follow apimachinery's `PortRange.Set`.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub enum PortRangeError {
     /// Not `a`, `a-b` or `a+n` with decimal numbers.
     Malformed { input: String },
@@ -134,25 +135,15 @@ impl core::str::FromStr for PortRange {
     }
 }
 
-impl serde::Serialize for PortRange {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+impl crate::json::ToJson for PortRange {
+    fn to_json(&self) -> crate::json::Value {
+        crate::json::Value::String(alloc::string::ToString::to_string(self))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PortRange {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct RangeVisitor;
-        impl serde::de::Visitor<'_> for RangeVisitor {
-            type Value = PortRange;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a port range such as 30000-32767")
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<PortRange, E> {
-                PortRange::parse(v).map_err(E::custom)
-            }
-        }
-        d.deserialize_str(RangeVisitor)
+impl crate::json::FromJson for PortRange {
+    fn from_json(value: &crate::json::Value) -> Result<Self, crate::json::DecodeError> {
+        crate::json::from_str_value(value, "a port range such as 30000-32767")
     }
 }
 
@@ -233,10 +224,10 @@ mod tests {
 
     #[test]
     fn serde_round_trips_as_a_string() {
-        let json = serde_json::to_string(&PortRange::default()).unwrap();
+        let json = crate::json::to_string(&crate::json::ToJson::to_json(&PortRange::default()));
         assert_eq!(json, "\"30000-32767\"");
         assert_eq!(
-            serde_json::from_str::<PortRange>(&json).unwrap(),
+            crate::json::from_str_as::<PortRange>(&json).unwrap(),
             PortRange::default()
         );
     }

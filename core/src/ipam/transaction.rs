@@ -23,6 +23,7 @@
 //! The journal restores the allocator, not the caller's [`Rng`]: a caller that wants the whole
 //! simulation back where it was also restores its generator (it is `Clone`).
 
+use crate::json::ToJson;
 use alloc::vec::Vec;
 use core::ops::Deref;
 
@@ -47,7 +48,7 @@ pub trait Allocator {
 }
 
 /// One change made inside a transaction.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum Change<V> {
     Allocated(V),
     Released(V),

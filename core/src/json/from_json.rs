@@ -95,6 +95,21 @@ impl DecodeError {
     }
 }
 
+impl core::fmt::Display for DecodeError {
+    /// `spec.ports[0].port: invalid type: …`, or the message alone for the value itself.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let path = self.path();
+        if path.is_empty() {
+            f.write_str(&self.0.message)
+        } else {
+            write!(f, "{path}: {}", self.0.message)
+        }
+    }
+}
+
+#[cfg(feature = "std")]
+impl std::error::Error for DecodeError {}
+
 /// What a value is, as serde_json words it: `string "x"`, `integer `5``, `map`, `null`.
 pub(crate) fn unexpected(value: &Value) -> String {
     match value {
@@ -176,6 +191,11 @@ pub fn variant_name<'v>(value: &'v Value, expected: &str) -> Result<&'v str, Dec
 /// in the path of a failure.
 pub fn read_field<T: FromJson>(slot: &mut T, key: &str, value: &Value) -> Result<(), DecodeError> {
     slot.read_into(value).map_err(|e| e.at_key(key))
+}
+
+/// Reads the object's entry `key` as a `T`, naming the key in the path of a failure.
+pub fn field<T: FromJson>(key: &str, value: &Value) -> Result<T, DecodeError> {
+    T::from_json(value).map_err(|e| e.at_key(key))
 }
 
 impl FromJson for Value {
@@ -344,6 +364,24 @@ impl<T: FromJson + Ord> FromJson for BTreeSet<T> {
 impl<T: FromJson + Ord> FromJson for VecSet<T> {
     fn from_json(value: &Value) -> Result<Self, DecodeError> {
         Ok(Vec::<T>::from_json(value)?.into_iter().collect())
+    }
+}
+
+impl<A: FromJson, B: FromJson> FromJson for (A, B) {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        match value {
+            Value::Array(items) => match items.as_slice() {
+                [a, b] => Ok((
+                    A::from_json(a).map_err(|e| e.at_index(0))?,
+                    B::from_json(b).map_err(|e| e.at_index(1))?,
+                )),
+                _ => Err(DecodeError::new(format!(
+                    "invalid length {}, expected a tuple of size 2",
+                    items.len()
+                ))),
+            },
+            other => Err(invalid_type(other, "a tuple of size 2")),
+        }
     }
 }
 

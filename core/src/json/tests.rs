@@ -455,3 +455,43 @@ fn derived_from_json_reads_what_serde_reads() {
         r#""Bogus""#,
     ]);
 }
+
+#[test]
+fn the_json_macro_builds_what_serde_jsons_builds() {
+    let name = "web";
+    let port = 8080u16;
+    let list = vec![1, 2];
+    let key = String::from("dynamic");
+    let ours = crate::json!({
+        "apiVersion": "v1",
+        "null": null,
+        "flags": [true, false, null],
+        "nested": {"a": {"b": []}, "c": {}},
+        "name": name,
+        "port": port,
+        "negative": -1,
+        "sum": 1 + 2,
+        "call": name.len(),
+        "list": list,
+        "mixed": [1, "two", [3], {"four": 4}, -5, name],
+        (key): 1.5,
+    });
+    let theirs = serde_json::json!({
+        "apiVersion": "v1",
+        "null": null,
+        "flags": [true, false, null],
+        "nested": {"a": {"b": []}, "c": {}},
+        "name": name,
+        "port": port,
+        "negative": -1,
+        "sum": 1 + 2,
+        "call": name.len(),
+        "list": list,
+        "mixed": [1, "two", [3], {"four": 4}, -5, name],
+        "dynamic": 1.5,
+    });
+    assert_eq!(ours, from_serde(&theirs));
+    assert_eq!(crate::json!([]), Value::Array(vec![]));
+    assert_eq!(crate::json!("x"), Value::from("x"));
+    assert_eq!(crate::json!(null), Value::Null);
+}

@@ -354,6 +354,41 @@ impl Value {
         matches!(self, Value::Number(_))
     }
 
+    /// The value at a JSON pointer (`/metadata/namespace`, `/items/0`); `None` when there is
+    /// nothing there. `~1` and `~0` stand for `/` and `~` in a key.
+    pub fn pointer(&self, pointer: &str) -> Option<&Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let key = raw.replace("~1", "/").replace("~0", "~");
+            node = match node {
+                Value::Object(m) => m.get(&key)?,
+                Value::Array(items) => items.get(key.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
+    /// The value at a JSON pointer, to change it (see [`Value::pointer`]).
+    pub fn pointer_mut(&mut self, pointer: &str) -> Option<&mut Value> {
+        if pointer.is_empty() {
+            return Some(self);
+        }
+        let mut node = self;
+        for raw in pointer.strip_prefix('/')?.split('/') {
+            let key = raw.replace("~1", "/").replace("~0", "~");
+            node = match node {
+                Value::Object(m) => m.get_mut(&key)?,
+                Value::Array(items) => items.get_mut(key.parse::<usize>().ok()?)?,
+                _ => return None,
+            };
+        }
+        Some(node)
+    }
+
     /// The value, leaving `null` in its place.
     pub fn take(&mut self) -> Value {
         core::mem::take(self)
@@ -374,6 +409,46 @@ impl Value {
     }
 }
 
+/// Every number in a value is finite (NaN cannot be made: [`Number::from_f64`]), so equality is
+/// an equivalence.
+impl Eq for Value {}
+impl Eq for Number {}
+impl Eq for Map {}
+
+/// `value["key"]`: the member, or `null` when it is missing or `value` is not an object (never a
+/// panic).
+impl core::ops::Index<&str> for Value {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&super::NULL)
+    }
+}
+
+/// `value["key"] = x`: sets the member, adding it when missing. A value that is not an object
+/// becomes an empty object first (building a value never panics).
+impl core::ops::IndexMut<&str> for Value {
+    fn index_mut(&mut self, key: &str) -> &mut Value {
+        if !self.is_object() {
+            *self = Value::Object(Map::new());
+        }
+        match self {
+            Value::Object(m) => m.entry_or_insert_with(key, || Value::Null),
+            // Made an object just above.
+            other => other,
+        }
+    }
+}
+
+/// `value[1]`: the item, or `null` when it is missing or `value` is not an array.
+impl core::ops::Index<usize> for Value {
+    type Output = Value;
+
+    fn index(&self, i: usize) -> &Value {
+        self.as_array().and_then(|a| a.get(i)).unwrap_or(&super::NULL)
+    }
+}
+
 impl fmt::Display for Value {
     /// Compact JSON; `{:#}` writes it indented by two spaces.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -382,6 +457,18 @@ impl fmt::Display for Value {
         } else {
             f.write_str(&super::to_string(self))
         }
+    }
+}
+
+impl PartialEq<str> for Value {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == Some(other)
+    }
+}
+
+impl PartialEq<&str> for Value {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == Some(*other)
     }
 }
 

@@ -13,7 +13,7 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 use serde_yaml_ng::Value as Yaml;
 
 use crate::error::FieldPath;
@@ -39,8 +39,9 @@ pub(crate) fn document_json(text: &str) -> Option<Json> {
     to_json(yaml).ok()
 }
 
+/// Objects come out with their keys in order, as the API server's JSON has them.
 pub(crate) fn to_json(value: Yaml) -> Result<Json, ConvertError> {
-    convert(value).map_err(|(mut steps, message)| {
+    let mut json = convert(value).map_err(|(mut steps, message)| {
         steps.reverse();
         let mut path = FieldPath::root();
         for step in steps {
@@ -50,7 +51,9 @@ pub(crate) fn to_json(value: Yaml) -> Result<Json, ConvertError> {
             };
         }
         ConvertError { path, message }
-    })
+    })?;
+    json.sort_keys();
+    Ok(json)
 }
 
 type Failure = (Vec<Step>, String);
@@ -72,7 +75,7 @@ fn convert(value: Yaml) -> Result<Json, Failure> {
             Json::Array(out)
         }
         Yaml::Mapping(map) => {
-            let mut out = serde_json::Map::new();
+            let mut out = crate::json::Map::new();
             for (k, v) in map {
                 let key = key_string(k)?;
                 if v.is_null() {
@@ -98,7 +101,7 @@ fn number(n: &serde_yaml_ng::Number) -> Result<Json, Failure> {
         return Ok(Json::from(i));
     }
     n.as_f64()
-        .and_then(serde_json::Number::from_f64)
+        .and_then(crate::json::Number::from_f64)
         .map(Json::Number)
         .ok_or_else(|| (Vec::new(), format!("{n} is not a number JSON can carry")))
 }

@@ -3,14 +3,15 @@
 //! edit rewrites only the documents it touches (the others keep their comments and layout) and
 //! the caller applies the new text like any other.
 
+use crate::json::{FromJson, ToJson};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value as Json};
+use crate::json;
+use crate::json::{Map, Value as Json};
 
 use super::{documents, emit, parse_manifests, ManifestObject};
 use crate::cluster::{Cluster, Origin};
@@ -20,7 +21,7 @@ use crate::selector::service_selector;
 use crate::sort::CollectSorted;
 
 /// What the palette adds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Shape {
     Node,
@@ -86,7 +87,7 @@ impl Shape {
 }
 
 /// One canvas edit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Edit {
     Add {
@@ -113,7 +114,7 @@ pub enum Edit {
 }
 
 /// What an edit did.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Change {
     Added {
@@ -147,7 +148,7 @@ pub struct Edited {
 }
 
 /// Why an edit cannot be made.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum EditError {
     /// The text does not parse: fix it first (the editor shows where).
@@ -364,6 +365,7 @@ fn rewrite(text: &str, m: &ManifestObject, value: impl FnOnce(&mut Json)) -> Res
     let target = match m.item {
         Some(i) => whole
             .get_mut("items")
+            .and_then(Json::as_array_mut)
             .and_then(|items| items.get_mut(i))
             .ok_or(EditError::TextInvalid)?,
         None => &mut whole,
@@ -430,7 +432,7 @@ fn select_pod(
         return Err(EditError::PodHasNoLabels { pod: pod.clone() });
     };
     after.insert(k.clone(), v.clone());
-    let mut selector: Map<String, Json> = Map::new();
+    let mut selector: Map = Map::new();
     selector.extend(after.iter().map(|(k, v)| (k.clone(), json!(v))));
     let text = rewrite(text, m, |value| {
         if let Some(spec) = value.get_mut("spec").and_then(Json::as_object_mut) {
@@ -465,7 +467,7 @@ fn set_field(
         let mut node = root;
         for key in parents {
             let Json::Object(map) = node else { return };
-            node = map.entry(key.clone()).or_insert_with(|| Json::Object(Map::new()));
+            node = map.entry_or_insert_with(key, || Json::Object(Map::new()));
         }
         if let Json::Object(map) = node {
             if value.is_null() {

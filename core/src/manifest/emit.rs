@@ -17,7 +17,7 @@
 use alloc::format;
 use alloc::string::String;
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 /// One document's text (no `---`), ending in a newline.
 pub(super) fn document(value: &Json) -> String {
@@ -38,7 +38,7 @@ fn indent(out: &mut String, n: usize) {
 
 /// The entries of a non-empty mapping at `n` spaces; with `inline_first` the first entry
 /// continues the current line (after `- `).
-fn mapping(out: &mut String, map: &serde_json::Map<String, Json>, n: usize, inline_first: bool) {
+fn mapping(out: &mut String, map: &crate::json::Map, n: usize, inline_first: bool) {
     for (i, (key, value)) in map.iter().enumerate() {
         if i > 0 || !inline_first {
             indent(out, n);
@@ -372,14 +372,14 @@ mod tests {
         (r#"{"k": " indented\nfirst"}"#, "k: \" indented\\nfirst\"\n"),
         (
             r#"{"80": "x", "yes": 1.5, "n": -2}"#,
-            "'80': x\n'n': -2\n'yes': 1.5\n",
+            "'80': x\n'yes': 1.5\n'n': -2\n",
         ),
     ];
 
     #[test]
     fn documents_are_block_style_and_read_back_the_same() {
         for (json, yaml) in DOCUMENTS {
-            let value: Json = serde_json::from_str(json).unwrap();
+            let value: Json = crate::json::from_str(json).unwrap();
             assert_eq!(document(&value), *yaml, "{json}");
             let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(yaml).unwrap();
             assert_eq!(
@@ -394,7 +394,7 @@ mod tests {
         /// Any string, as a key, a value or a sequence item, reads back as itself.
         #[test]
         fn any_string_reads_back(s in "\\PC*|[ -~\\n\\t\\r\\u{85}\\u{2028}\\u{feff}é]{0,12}") {
-            let value = serde_json::json!({"k": s, s.clone(): "v", "l": [s.clone(), {"m": s.clone()}]});
+            let value = crate::json!({"k": s, (s.clone()): "v", "l": [s.clone(), {"m": s.clone()}]});
             let yaml = document(&value);
             let back: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml)
                 .map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}\n{yaml}")))?;

@@ -45,7 +45,7 @@
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 use crate::cluster::{Cluster, Origin};
 use crate::model::{Kind, Object};
@@ -213,9 +213,7 @@ pub(super) fn clean(value: &mut Json) {
 /// Sets (or, for a cluster-scoped kind, removes) `metadata.namespace`.
 fn set_namespace(value: &mut Json, namespace: Option<&str>) {
     let Json::Object(map) = value else { return };
-    let meta = map
-        .entry("metadata")
-        .or_insert_with(|| Json::Object(serde_json::Map::new()));
+    let meta = map.entry_or_insert_with("metadata", || Json::Object(crate::json::Map::new()));
     let Json::Object(meta) = meta else { return };
     match namespace {
         Some(ns) => meta.insert("namespace".to_string(), Json::String(ns.to_string())),

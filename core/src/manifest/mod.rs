@@ -81,6 +81,7 @@ pub use export::{ExportOptions, DERIVED_HEADER, EXPORT_HEADER};
 pub use load::{load_cluster, Loaded, SETTLE_MS};
 pub use locate::locate;
 
+use crate::json::ToJson;
 use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -88,7 +89,7 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde_json::Value as Json;
+use crate::json::Value as Json;
 
 use crate::cluster::DanglingReference;
 use crate::error::{FieldError, FieldErrorKind, FieldPath, ObjectError, ObjectRef};
@@ -96,7 +97,7 @@ use crate::model::Object;
 use locate::Outline;
 
 /// One object of a manifest, with where it came from.
-#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 pub struct ManifestObject {
     pub object: Object,
     /// 0-based index of its document in the stream (see [`Document::index`]).
@@ -109,7 +110,7 @@ pub struct ManifestObject {
 }
 
 /// What kind of problem an issue is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum IssueKind {
     /// The text is not YAML (or JSON).
     Syntax,
@@ -123,7 +124,7 @@ pub enum IssueKind {
 }
 
 /// One problem, positioned.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub struct ManifestIssue {
     /// 0-based document index (displayed 1-based, like lines and columns).
     pub doc: usize,
@@ -140,11 +141,8 @@ pub struct ManifestIssue {
     pub message: String,
 }
 
-fn serialize_path<S: serde::Serializer>(path: &Option<FieldPath>, s: S) -> Result<S::Ok, S::Error> {
-    match path {
-        Some(p) => s.serialize_some(p.as_str()),
-        None => s.serialize_none(),
-    }
+fn serialize_path(path: &Option<FieldPath>) -> Json {
+    path.as_ref().map_or(Json::Null, |p| Json::from(p.as_str()))
 }
 
 impl fmt::Display for ManifestIssue {
@@ -168,7 +166,7 @@ impl fmt::Display for ManifestIssue {
 
 /// Everything wrong with a manifest. Parsing is all or nothing: one issue and no object is
 /// returned, so nothing half-read reaches the cluster.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub struct ManifestError {
     pub errors: Vec<ManifestIssue>,
 }
@@ -456,7 +454,7 @@ fn read_document(
 }
 
 /// `kind: List`, or a `*List` kind (`ServiceList`) that has `items`.
-fn is_list(map: &serde_json::Map<String, Json>) -> bool {
+fn is_list(map: &crate::json::Map) -> bool {
     match map.get("kind").and_then(Json::as_str) {
         Some("List") => true,
         Some(kind) => kind.ends_with("List") && map.contains_key("items"),

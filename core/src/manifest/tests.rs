@@ -1,7 +1,7 @@
 //! What `parse_manifests` accepts: streams (which objects, from where) and YAML features (the
 //! same object as its plain JSON form).
 
-use serde_json::json;
+use crate::json;
 
 use super::*;
 use crate::model::{IntOrString, Kind};
@@ -132,8 +132,8 @@ fn unmodelled_kinds_stay_other() {
 
 /// (name, YAML, the same object as plain JSON). Each YAML feature must give exactly the
 /// object the JSON gives.
-fn features() -> Vec<(&'static str, &'static str, serde_json::Value)> {
-    let web = |spec: serde_json::Value| {
+fn features() -> Vec<(&'static str, &'static str, crate::json::Value)> {
+    let web = |spec: crate::json::Value| {
         json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "web", "labels": {"app": "web"}},
                "spec": spec})
     };
@@ -265,7 +265,7 @@ fn issues_serialize_as_data() {
     let err = parse_manifests("apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: 80}\n")
         .unwrap_err();
     assert_eq!(
-        serde_json::to_value(&err).unwrap(),
+        crate::json::ToJson::to_json(&err),
         json!({"errors": [{
             "doc": 0, "line": 4, "column": 8,
             "object": {"kind": "Service", "namespace": "default", "name": "web"},

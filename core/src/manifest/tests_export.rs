@@ -22,7 +22,7 @@ fn import(text: &str, namespaces: &[&str]) -> Cluster {
     let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
     for ns in namespaces {
         let namespace =
-            serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
         cluster
             .apply(alloc::vec![Object::from_value(namespace).unwrap()])
             .unwrap();
@@ -41,8 +41,8 @@ fn import(text: &str, namespaces: &[&str]) -> Cluster {
 #[derive(Debug, PartialEq)]
 struct Summary {
     /// As export writes them: server-set metadata, owners and status aside.
-    user: BTreeMap<ObjectKey, serde_json::Value>,
-    others: Vec<serde_json::Value>,
+    user: BTreeMap<ObjectKey, crate::json::Value>,
+    others: Vec<crate::json::Value>,
     derived: BTreeMap<Kind, usize>,
     /// (Service, ClusterIP) for every Service whose ClusterIP the user wrote.
     chosen_ips: Vec<(String, String)>,
@@ -79,7 +79,7 @@ fn summary(cluster: &Cluster) -> Summary {
         export::clean(&mut value);
         user.insert(key.clone(), value);
     }
-    let mut others: Vec<serde_json::Value> = cluster
+    let mut others: Vec<crate::json::Value> = cluster
         .other_objects()
         .map(|o| {
             let mut v = o.raw.clone();
@@ -319,7 +319,7 @@ proptest! {
         notes in prop::collection::btree_map("[a-z]{1,5}", note(), 0..3),
         port_name in awkward(),
     ) {
-        let svc = serde_json::json!({
+        let svc = crate::json!({
             "apiVersion": "v1", "kind": "Service",
             "metadata": {"name": "web", "labels": labels, "annotations": notes},
             "spec": {"selector": labels, "ports": [{"port": 80, "targetPort": format!("p{port_name}")}]},

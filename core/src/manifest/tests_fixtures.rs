@@ -316,7 +316,7 @@ fn apply(objects: &[ManifestObject], text: &str, namespaces: &[&str]) -> Result<
     let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
     for ns in namespaces {
         let namespace =
-            serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+            crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
         cluster
             .apply(alloc::vec![Object::from_value(namespace).unwrap()])
             .unwrap();

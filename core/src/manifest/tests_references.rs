@@ -199,8 +199,8 @@ fn the_report_carries_them_as_data() {
         }]
     );
     assert_eq!(
-        serde_json::to_value(&references[0]).unwrap(),
-        serde_json::json!({
+        crate::json::ToJson::to_json(&references[0]),
+        crate::json!({
             "object": {"kind": "Ingress", "namespace": "default", "name": "shop"},
             "path": "spec.defaultBackend.service.port.number",
             "problem": {

@@ -1,9 +1,9 @@
 //! `apps/v1` kinds: Deployment, ReplicaSet, StatefulSet.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::decode::model_struct;
 
@@ -12,7 +12,7 @@ use super::meta::{IntOrString, ObjectMeta};
 use crate::selector::LabelSelector;
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Deployment {
         pub metadata: ObjectMeta,
@@ -21,7 +21,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct DeploymentSpec {
         /// Defaults to 1.
@@ -38,7 +38,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct DeploymentStrategy {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -49,7 +49,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct RollingUpdateDeployment {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,7 +60,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ReplicaSet {
         pub metadata: ObjectMeta,
@@ -69,7 +69,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ReplicaSetSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,7 +83,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct StatefulSet {
         pub metadata: ObjectMeta,
@@ -92,7 +92,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct StatefulSetSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -118,7 +118,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct StatefulSetUpdateStrategy {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -129,7 +129,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct RollingUpdateStatefulSet {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -140,7 +140,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct StatefulSetOrdinals {
         pub start: i64,
@@ -149,7 +149,7 @@ model_struct! {
 
 model_struct! {
     /// Only the claim's name matters here: it names the PVCs (`<claim>-<sts>-<ordinal>`).
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct PersistentVolumeClaimTemplate {
         pub metadata: ObjectMeta,

@@ -1,16 +1,16 @@
 //! `v1` kinds: Namespace, Node, Pod, Service, Endpoints.
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::decode::model_struct;
 
 use super::meta::{Condition, IntOrString, ObjectMeta, ObjectReference, StringMap};
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Namespace {
         pub metadata: ObjectMeta,
@@ -21,7 +21,7 @@ model_struct! {
 // Node
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Node {
         pub metadata: ObjectMeta,
@@ -31,7 +31,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct NodeSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -44,7 +44,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct NodeStatus {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -55,7 +55,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct NodeAddress {
         pub type_: String = "type",
@@ -78,7 +78,7 @@ impl Node {
 // Pod
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Pod {
         pub metadata: ObjectMeta,
@@ -88,7 +88,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct PodTemplateSpec {
         pub metadata: ObjectMeta,
@@ -98,7 +98,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct PodSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -126,7 +126,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Container {
         pub name: String,
@@ -142,7 +142,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ContainerPort {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -156,7 +156,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct PodStatus {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -177,7 +177,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct PodIp {
         pub ip: String,
@@ -185,7 +185,7 @@ model_struct! {
 }
 
 /// `status.phase` of a pod, as the controllers read it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson, FromJson, serde::Deserialize)]
 pub enum PodPhase {
     Pending,
     Running,
@@ -241,7 +241,7 @@ impl Pod {
 // Service
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Service {
         pub metadata: ObjectMeta,
@@ -252,7 +252,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ServiceSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -300,7 +300,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ServicePort {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -318,7 +318,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct SessionAffinityConfig {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -327,7 +327,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ClientIpConfig {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -336,7 +336,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ServiceStatus {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -351,7 +351,7 @@ impl ServiceStatus {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct LoadBalancerStatus {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -360,7 +360,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct LoadBalancerIngress {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -373,7 +373,7 @@ model_struct! {
 }
 
 /// The four Service types (SPEC §2.1), with the capability each adds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, ToJson, FromJson, serde::Deserialize)]
 pub enum ServiceType {
     ClusterIP,
     NodePort,
@@ -425,7 +425,7 @@ impl Service {
 // Endpoints (legacy)
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Endpoints {
         pub metadata: ObjectMeta,
@@ -435,7 +435,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointSubset {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -448,7 +448,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointAddress {
         pub ip: String,
@@ -462,7 +462,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointPort {
         #[serde(skip_serializing_if = "Option::is_none")]

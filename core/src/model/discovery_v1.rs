@@ -1,16 +1,16 @@
 //! `discovery.k8s.io/v1` EndpointSlice.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::decode::model_struct;
 
 use super::meta::{ObjectMeta, ObjectReference};
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointSlice {
         pub metadata: ObjectMeta,
@@ -21,7 +21,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Endpoint {
         pub addresses: Vec<String>,
@@ -42,7 +42,7 @@ model_struct! {
 model_struct! {
     /// Each condition is optional on the wire; consumers read nil as ready = true, serving = true,
     /// terminating = false (SPEC §2.13).
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointConditions {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -55,7 +55,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointHints {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -66,7 +66,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct NamedHint {
         pub name: String,
@@ -74,7 +74,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct EndpointSlicePort {
         #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,9 +1,9 @@
 //! `gateway.networking.k8s.io/v1` kinds: GatewayClass, Gateway, HTTPRoute.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::decode::model_struct;
 
@@ -11,7 +11,7 @@ use super::meta::ObjectMeta;
 use crate::selector::LabelSelector;
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct GatewayClass {
         pub metadata: ObjectMeta,
@@ -20,7 +20,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct GatewayClassSpec {
         pub controller_name: String = "controllerName",
@@ -30,7 +30,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Gateway {
         pub metadata: ObjectMeta,
@@ -39,7 +39,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct GatewaySpec {
         pub gateway_class_name: String = "gatewayClassName",
@@ -50,7 +50,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Listener {
         pub name: String,
@@ -64,7 +64,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct AllowedRoutes {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -73,7 +73,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct RouteNamespaces {
         /// `Same` (default), `All` or `Selector`.
@@ -85,7 +85,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct GatewayAddress {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpRoute {
         pub metadata: ObjectMeta,
@@ -104,7 +104,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpRouteSpec {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -117,7 +117,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ParentReference {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,7 +135,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpRouteRule {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,7 +148,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpRouteMatch {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,7 +163,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpPathMatch {
         /// `Exact`, `PathPrefix` (default) or `RegularExpression`.
@@ -175,7 +175,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpHeaderMatch {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -186,7 +186,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpQueryParamMatch {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -197,7 +197,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpBackendRef {
         #[serde(skip_serializing_if = "Option::is_none")]

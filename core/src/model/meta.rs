@@ -1,12 +1,13 @@
 //! `ObjectMeta` and the small shared shapes every kind uses.
 
+use crate::json::{self, DecodeError, FromJson, ToJson, Value};
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
 use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Deserializer};
 
 use super::decode::model_struct;
 
@@ -16,7 +17,7 @@ pub type StringMap = BTreeMap<String, String>;
 model_struct! {
     /// `metadata` of every object. Read-only fields from live dumps are kept so that a dump can be
     /// re-applied, but only `creationTimestamp` and `deletionTimestamp` carry meaning here.
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ObjectMeta {
         #[serde(skip_serializing_if = "String::is_empty")]
@@ -43,7 +44,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct OwnerReference {
         pub api_version: String = "apiVersion",
@@ -57,7 +58,7 @@ model_struct! {
 
 model_struct! {
     /// A reference to another object, as in `Endpoints.subsets[].addresses[].targetRef`.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ObjectReference {
         #[serde(skip_serializing_if = "String::is_empty")]
@@ -93,12 +94,26 @@ impl fmt::Display for IntOrString {
     }
 }
 
-impl Serialize for IntOrString {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+impl ToJson for IntOrString {
+    fn to_json(&self) -> Value {
         match self {
-            IntOrString::Int(i) => s.serialize_i64(*i),
-            IntOrString::String(v) => s.serialize_str(v),
+            IntOrString::Int(i) => Value::from(*i),
+            IntOrString::String(v) => Value::String(v.clone()),
         }
+    }
+}
+
+impl FromJson for IntOrString {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        Ok(match value {
+            Value::String(s) => IntOrString::String(s.clone()),
+            Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => IntOrString::Int(i),
+                (None, Some(_)) => return Err(DecodeError::new("integer out of range".into())),
+                (None, None) => return Err(json::invalid_type(value, "an integer or a string")),
+            },
+            other => return Err(json::invalid_type(other, "an integer or a string")),
+        })
     }
 }
 
@@ -131,7 +146,7 @@ impl<'de> Deserialize<'de> for IntOrString {
 
 model_struct! {
     /// The API's `Condition`-like pair used by Pods and Nodes.
-    #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Condition {
         pub type_: String = "type",

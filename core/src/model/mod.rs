@@ -14,7 +14,6 @@ mod discovery_v1;
 mod gateway_v1;
 mod meta;
 mod networking_v1;
-mod value_de;
 
 pub use apps_v1::*;
 pub use core_v1::*;
@@ -22,19 +21,17 @@ pub use discovery_v1::*;
 pub use gateway_v1::*;
 pub use meta::*;
 pub use networking_v1::*;
-pub use value_de::{decode_with_path, PathError};
 
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde_json::Value;
+use crate::json::{DecodeError, FromJson, Map, ToJson, Value};
 
 use crate::error::{FieldError, FieldPath, ObjectError, ObjectRef};
-use decode::{Decode, DecodeError};
 
 /// The kinds kroute models.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson, FromJson, serde::Deserialize)]
 pub enum Kind {
     Namespace,
     Node,
@@ -169,9 +166,9 @@ pub struct OtherObject {
     pub raw: Value,
 }
 
-impl serde::Serialize for OtherObject {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.raw.serialize(s)
+impl ToJson for OtherObject {
+    fn to_json(&self) -> Value {
+        self.raw.clone()
     }
 }
 
@@ -315,7 +312,7 @@ impl Object {
                     kind: kind_str.to_string(),
                     metadata: value
                         .get("metadata")
-                        .and_then(|m| ObjectMeta::decode(m).ok())
+                        .and_then(|m| ObjectMeta::from_json(m).ok())
                         .unwrap_or_default(),
                     raw: value,
                 }))
@@ -347,7 +344,8 @@ impl Object {
         decoded.map_err(|e| fail(alloc::vec![e]))
     }
 
-    /// The object in its API JSON form, with `apiVersion` and `kind`.
+    /// The object in its API JSON form, with `apiVersion` and `kind`, every object's keys in
+    /// order (as `kubectl get -o json` prints them).
     pub fn to_value(&self) -> Value {
         let (api_version, kind, body) = match self {
             Object::Other(o) => return o.raw.clone(),
@@ -356,30 +354,32 @@ impl Object {
                 (
                     kind.api_version(),
                     kind.as_str(),
-                    each_kind!(other, o => encode(o)),
+                    each_kind!(other, o => o.to_json()),
                 )
             }
         };
         let mut map = match body {
             Value::Object(m) => m,
-            _ => serde_json::Map::new(),
+            _ => Map::new(),
         };
         map.insert("apiVersion".to_string(), Value::String(api_version.to_string()));
         map.insert("kind".to_string(), Value::String(kind.to_string()));
-        Value::Object(map)
+        let mut value = Value::Object(map);
+        value.sort_keys();
+        value
     }
 }
 
-impl serde::Serialize for Object {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.to_value().serialize(s)
+/// An object read with [`Object::from_value`]; its error's text is the message.
+impl FromJson for Object {
+    fn from_json(value: &Value) -> Result<Self, DecodeError> {
+        Object::from_value(value.clone()).map_err(|e| DecodeError::new(e.to_string()))
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Object {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let value = Value::deserialize(d)?;
-        Object::from_value(value).map_err(<D::Error as serde::de::Error>::custom)
+impl ToJson for Object {
+    fn to_json(&self) -> Value {
+        self.to_value()
     }
 }
 
@@ -423,13 +423,18 @@ impl Header {
 }
 
 /// Decodes one kind's body (or a header's metadata); a failure is a `wrong type` at its path.
-fn decode<T: Decode>(value: &Value) -> Result<T, FieldError> {
-    T::decode(value).map_err(DecodeError::into_field_error)
+fn decode<T: FromJson>(value: &Value) -> Result<T, FieldError> {
+    T::from_json(value).map_err(into_field_error)
 }
 
-fn encode<T: serde::Serialize>(v: &T) -> Value {
-    // Serializing these plain data structs to a Value cannot fail: every map key is a string.
-    serde_json::to_value(v).unwrap_or(Value::Null)
+/// As the model reports a shape error: `wrong type: …` at the path.
+pub(crate) fn into_field_error(e: DecodeError) -> FieldError {
+    FieldError::new(
+        crate::error::FieldErrorKind::Invalid,
+        FieldPath::new(&e.path()),
+        None,
+        alloc::format!("wrong type: {}", e.message()),
+    )
 }
 
 #[cfg(test)]

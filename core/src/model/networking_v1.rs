@@ -1,16 +1,16 @@
 //! `networking.k8s.io/v1` kinds: Ingress, IngressClass.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::decode::model_struct;
 
 use super::meta::ObjectMeta;
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct Ingress {
         pub metadata: ObjectMeta,
@@ -19,7 +19,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressSpec {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -34,7 +34,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressTls {
         #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -45,7 +45,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressRule {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,7 +56,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpIngressRuleValue {
         pub paths: Vec<HttpIngressPath>,
@@ -64,7 +64,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct HttpIngressPath {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -77,7 +77,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressBackend {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -88,7 +88,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressServiceBackend {
         pub name: String,
@@ -98,7 +98,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct ServiceBackendPort {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,7 +109,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct TypedLocalObjectReference {
         #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,7 +120,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressClass {
         pub metadata: ObjectMeta,
@@ -129,7 +129,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressClassSpec {
         pub controller: String,
@@ -139,7 +139,7 @@ model_struct! {
 }
 
 model_struct! {
-    #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Clone, Debug, Default, PartialEq, ToJson, serde::Deserialize)]
     #[serde(default)]
     pub struct IngressClassParameters {
         #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,8 @@
 use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use serde_json::json;
+use crate::json;
+use crate::json::{FromJson, Value};
 
 use super::*;
 
@@ -209,18 +210,29 @@ fn kinds_parse_from_manifest_names_and_kubectl_short_names() {
     assert!(!Kind::Node.is_namespaced());
 }
 
-/// The model's decoder and serde's derived `Deserialize` (the reference: read through
-/// `decode_with_path`, which keeps the path) agree on every kind's example, on the example with
-/// any one value replaced by a wrong one, and on a wrong top-level value: the same object, or
-/// the same message at the same path.
+/// The model's decoder and serde's derived `Deserialize` (the reference: serde_json reading the
+/// same JSON through `serde_path_to_error`, which keeps the path) agree on every kind's example,
+/// on the example with any one value replaced by a wrong one, and on a wrong top-level value:
+/// the same object, or the same message at the same path. One deliberate difference: serde also
+/// reads a struct from an array of its fields; the model reads structs from objects only.
 #[test]
 fn decode_agrees_with_serde_with_any_value_replaced() {
     fn check<T>(value: &Value)
     where
-        T: decode::Decode + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
+        T: FromJson + serde::de::DeserializeOwned + PartialEq + fmt::Debug,
     {
-        let ours = T::decode(value).map_err(|e| (e.path(), e.message().to_string()));
-        let reference = decode_with_path::<T>(value).map_err(|e| (e.path, e.message));
+        let ours = T::from_json(value).map_err(|e| (e.path(), e.message().to_string()));
+        if let Err((_, m)) = &ours {
+            if m.starts_with("invalid type: sequence, expected struct") {
+                return;
+            }
+        }
+        let theirs: serde_json::Value = serde_json::from_str(&value.to_string()).unwrap();
+        let reference = serde_path_to_error::deserialize::<_, T>(theirs).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { alloc::string::String::new() } else { path };
+            (path, e.inner().to_string())
+        });
         assert_eq!(ours, reference, "{value}");
     }
     fn agree(kind: Kind, value: &Value) {

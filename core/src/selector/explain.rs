@@ -1,5 +1,6 @@
 //! Why a selector did or did not match: one verdict per term, as data for the UI (✓/✗ per term).
 
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -8,7 +9,7 @@ use super::{parse_int, Labels, Operator, Requirement, Selector, NOTHING_DISPLAY}
 /// The overall verdict and every term's verdict. Every term is evaluated, even after one fails,
 /// so the UI can show all of them. Everything has no terms and matches; Nothing has a single
 /// [`TermReason::NothingSelector`] term.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectorExplanation {
     /// Whether the selector selects the object (every term matched).
@@ -18,7 +19,7 @@ pub struct SelectorExplanation {
 }
 
 /// One term's verdict.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TermVerdict {
     /// The term in kubectl syntax, e.g. `tier notin (be,fe)`.
@@ -32,7 +33,7 @@ pub struct TermVerdict {
 /// What was found on the object for one term. Whether that satisfies the term depends on the
 /// operator (an absent key fails `in` but satisfies `notin`), which [`TermVerdict::matched`]
 /// records.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum TermReason {
     /// The object has no label with this key.

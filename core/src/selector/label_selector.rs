@@ -1,6 +1,7 @@
 //! The API's `metav1.LabelSelector` (`matchLabels` + `matchExpressions`) and its conversion to a
 //! [`Selector`] (apimachinery `LabelSelectorAsSelector` and `ValidateLabelSelector`, SPEC §1.4).
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -17,7 +18,7 @@ const EXPRESSION_OPERATORS: [&str; 4] = ["In", "NotIn", "Exists", "DoesNotExist"
 /// `None` and an empty map/list are kept apart on the wire, but both count as "no entries":
 /// a selector with no entries at all selects every object. A missing selector (no
 /// `LabelSelector` at all) is [`label_selector_as_selector`]`(None, …)`, which selects nothing.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     /// Each entry `{k: v}` means `k=v`.
@@ -31,7 +32,7 @@ pub struct LabelSelector {
 /// One `matchExpressions` entry. Fields are kept raw (a missing key or an unknown operator
 /// deserialises fine) so that mistakes surface as validation errors with a field path rather
 /// than as a parse failure of the whole manifest.
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson, FromJson, serde::Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LabelSelectorRequirement {
     /// The label key the term is about.

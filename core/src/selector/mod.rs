@@ -24,6 +24,7 @@ mod proptests;
 #[cfg(test)]
 mod tests;
 
+use crate::json::ToJson;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -41,7 +42,7 @@ pub use parse::SelectorParseError;
 pub type Labels = BTreeMap<String, String>;
 
 /// How a requirement relates its key to its values (apimachinery `selection.Operator`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 pub enum Operator {
     /// `k=v`
     Equals,
@@ -94,7 +95,7 @@ impl Operator {
 /// sorted and free of duplicates. A hand-built requirement that breaks the rules (say `In` with
 /// no values, or `>` with a non-integer) never panics: it simply matches as upstream would
 /// (`In` of nothing is false, `>` of garbage is false).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ToJson)]
 pub struct Requirement {
     /// The label key, a qualified name (`app`, `app.kubernetes.io/name`).
     pub key: String,
@@ -274,7 +275,7 @@ impl<S: AsRef<str>> fmt::Display for DisplayList<'_, S> {
 }
 
 /// A label selector: Nothing, or an AND of requirements (none = Everything).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, ToJson)]
 #[serde(tag = "kind", content = "requirements", rename_all = "camelCase")]
 pub enum Selector {
     /// Matches no object (a nil `LabelSelector`, a Service without selector).

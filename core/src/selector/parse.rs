@@ -13,6 +13,7 @@
 //! ASCII, so slices always fall on character boundaries. Nothing is allocated until a key or
 //! value is kept.
 
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -23,7 +24,7 @@ use crate::sort::SharedSort;
 use crate::validation::names;
 
 /// Why a selector string was rejected, and where.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub struct SelectorParseError {
     /// Offset of the offending token, in characters from the start of the input (0-based).
     pub position: usize,

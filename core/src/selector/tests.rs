@@ -801,8 +801,8 @@ fn explain_terms() {
 
 #[test]
 fn explain_serializes_for_the_ui() {
-    let got = serde_json::to_value(parse_ok("tier!=fe,n>1").explain(&labels(&[("n", "3")]))).unwrap();
-    let want = serde_json::json!({
+    let got = crate::json::ToJson::to_json(&parse_ok("tier!=fe,n>1").explain(&labels(&[("n", "3")])));
+    let want = crate::json!({
         "matched": true,
         "terms": [
             {"term": "n>1", "matched": true, "reason": {"kind": "integerComparison", "value": 3, "bound": 1}},
@@ -1009,10 +1009,9 @@ fn label_selector_json() {
         "spec.selector.matchExpressions[0].operator"
     );
     // Serialisation leaves out what was absent.
-    let out = serde_json::to_string(&LabelSelector {
+    let out = crate::json::to_string(&crate::json::ToJson::to_json(&LabelSelector {
         match_labels: Some(labels(&[("app", "web")])),
         match_expressions: None,
-    })
-    .unwrap();
+    }));
     assert_eq!(out, r#"{"matchLabels":{"app":"web"}}"#);
 }

@@ -1,7 +1,8 @@
 //! Table of objects and the first rule each breaks (or none).
 
 use alloc::string::String;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::validate_object;
 use crate::error::FieldErrorKind::{self, *};

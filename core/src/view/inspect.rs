@@ -3,12 +3,12 @@
 //! Services that select it and its DNS names; for a StatefulSet, its ordinals and stable names.
 //! Every object also comes as its API JSON.
 
+use crate::json::ToJson;
 use alloc::boxed::Box;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::topology::{service_view, PodState, ServiceView};
 use crate::cluster::Cluster;
@@ -18,17 +18,17 @@ use crate::error::ObjectRef;
 use crate::model::{Endpoints, Kind, Object};
 use crate::selector::{service_selector, SelectorExplanation};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Inspection {
     pub object: ObjectRef,
     /// The object as the API shows it.
-    pub json: serde_json::Value,
+    pub json: crate::json::Value,
     #[serde(flatten)]
     pub detail: Detail,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "view", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Detail {
     Service(Box<ServiceDetail>),
@@ -44,7 +44,7 @@ pub enum Detail {
     Other,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceDetail {
     pub service: ServiceView,
@@ -57,14 +57,14 @@ pub struct ServiceDetail {
     pub dns: Vec<DnsAnswer>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodSelection {
     pub pod: String,
     pub explanation: SelectorExplanation,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceView {
     pub name: String,
@@ -74,7 +74,7 @@ pub struct SliceView {
     pub endpoints: Vec<SliceEndpoint>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceEndpoint {
     pub address: String,

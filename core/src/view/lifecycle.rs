@@ -7,12 +7,12 @@
 //! Invariant: nothing here decides; the controller (`statefulset::step`) says why it waits, the
 //! DNS (`Cluster::resolve`) says what a name answers, the events say what happened when.
 
+use crate::json::ToJson;
 use crate::collections::VecSet;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::topology::PodState;
 use crate::cluster::{Action as EventAction, Actor, Cluster, Event};
@@ -27,7 +27,7 @@ use crate::model::{Kind, Object};
 /// Ordinals listed at most (a set scaled to a million shows its first 10,000 slots).
 pub const MAX_SLOTS: usize = 10_000;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Lifecycle {
     pub set: ObjectRef,
@@ -57,7 +57,7 @@ pub struct Lifecycle {
 }
 
 /// One ordinal of the set.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Slot {
     pub ordinal: u32,
@@ -81,7 +81,7 @@ pub struct Slot {
     pub waits: Vec<SlotWait>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodDns {
     pub name: String,
@@ -92,7 +92,7 @@ pub struct PodDns {
 }
 
 /// A controller wait, seen from one ordinal.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum SlotWait {
     /// The controller waits for this pod to settle before doing `holds_back`.
@@ -109,7 +109,7 @@ pub enum SlotWait {
 }
 
 /// What holds a change back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all_fields = "camelCase")]
 pub enum Blocker {
     Pod {
@@ -122,7 +122,7 @@ pub enum Blocker {
 }
 
 /// The Service named by `spec.serviceName` and its name's answer now.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct GoverningService {
     pub name: String,
@@ -137,7 +137,7 @@ pub struct GoverningService {
 }
 
 /// One thing that happened to the set or one of its pods.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TimelineEntry {
     pub at_ms: u64,
@@ -148,7 +148,7 @@ pub struct TimelineEntry {
     pub by: Actor,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum Happening {
     /// The set was applied (created, scaled, its template or strategy changed).
     SetApplied,

@@ -8,12 +8,12 @@
 //! count with running totals. Since every write reaches every watcher whole, scaling to a node
 //! count is exact: it is done here, from sizes, never by the UI from bytes.
 
+use crate::json::ToJson;
 use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::inspect::SliceEndpoint;
 use super::topology::PodState;
@@ -26,7 +26,7 @@ use crate::selector::Selector;
 use crate::sort::SharedSort;
 
 /// What the last change did to a slice.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum SliceMark {
     Created,
     Updated,
@@ -35,7 +35,7 @@ pub enum SliceMark {
 }
 
 /// One EndpointSlice as a bin.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceBin {
     pub name: String,
@@ -57,7 +57,7 @@ pub struct SliceBin {
 }
 
 /// A workload whose pod template the Service's selector matches: what scaling it changes.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct BackingWorkload {
     pub object: ObjectRef,
@@ -66,7 +66,7 @@ pub struct BackingWorkload {
 }
 
 /// A pod the Service's selector picks.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SelectedPod {
     pub name: String,
@@ -80,7 +80,7 @@ pub struct SelectedPod {
 }
 
 /// The EndpointSlice view of a Service.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SliceBins {
     pub service: ObjectRef,
@@ -305,7 +305,7 @@ fn backing_workloads(cluster: &Cluster, ns: &str, selector: &Selector) -> Vec<Ba
 }
 
 /// A change's EndpointSlice cost for one Service, for one watching node.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangeChurn {
     /// Controller syncs of the Service in the change.
@@ -337,7 +337,7 @@ pub fn change_churn(service: &ObjectRef, churn: &[ServiceChurn]) -> Option<Chang
 }
 
 /// A sequence of changes as `nodes` watchers receive them.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ChurnSeries {
     pub nodes: u64,

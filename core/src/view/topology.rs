@@ -1,12 +1,12 @@
 //! The cluster as a picture: nodes holding their pods, Services with the pods their selectors
 //! pick, Ingresses and Gateways at the edge with their rules.
 
+use crate::json::ToJson;
 use crate::collections::VecMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use crate::cluster::{Cluster, Origin};
 use crate::controllers::nodes::SYSTEM_NAMESPACES;
@@ -18,7 +18,7 @@ use crate::model::{IngressBackend, Kind, Object, Pod, PodPhase, Service, StringM
 use crate::selector::service_selector;
 use crate::sort::SharedSort;
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Topology {
     pub nodes: Vec<NodeView>,
@@ -29,7 +29,7 @@ pub struct Topology {
     pub gateways: Vec<GatewayView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct NodeView {
     pub name: String,
@@ -39,7 +39,7 @@ pub struct NodeView {
 }
 
 /// A pod's state, as a colour on the canvas.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum PodState {
     Pending,
@@ -77,7 +77,7 @@ impl PodState {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodView {
     pub namespace: String,
@@ -93,7 +93,7 @@ pub struct PodView {
     pub labels: StringMap,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceView {
     pub namespace: String,
@@ -115,7 +115,7 @@ pub struct ServiceView {
     pub routes: Vec<ObjectRef>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressView {
     pub namespace: String,
@@ -126,7 +126,7 @@ pub struct IngressView {
     pub tls_hosts: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressPathView {
     pub host: Option<String>,
@@ -138,7 +138,7 @@ pub struct IngressPathView {
     pub service: Option<ObjectRef>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayView {
     pub namespace: String,
@@ -148,7 +148,7 @@ pub struct GatewayView {
     pub routes: Vec<RouteView>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerView {
     pub name: String,
@@ -157,7 +157,7 @@ pub struct ListenerView {
     pub protocol: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteView {
     pub namespace: String,
@@ -449,7 +449,7 @@ pub fn topology(cluster: &Cluster) -> Topology {
 }
 
 /// One namespace of the Objects tab: kinds → names, for what the user applied.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct NamespaceTree {
     /// `None` for cluster-scoped objects.
@@ -497,7 +497,7 @@ pub fn object_tree(cluster: &Cluster) -> Vec<NamespaceTree> {
 }
 
 /// One entry of the request bar's "From" list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SourceChoice {
     pub label: String,

@@ -19,12 +19,12 @@
 //! header (port ignored): a precise hostname, then the longest wildcard, then a listener
 //! without hostname; only that listener's Routes are considered (listener isolation, GEP-1713).
 
+use crate::json::ToJson;
 use crate::collections::{VecMap, VecSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::Serialize;
 
 use crate::error::{FieldPath, ObjectRef};
 use crate::model::{Gateway, HttpRoute, Listener, ParentReference};
@@ -52,9 +52,9 @@ impl fmt::Display for HostPattern {
     }
 }
 
-impl Serialize for HostPattern {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(self)
+impl crate::json::ToJson for HostPattern {
+    fn to_json(&self) -> crate::json::Value {
+        crate::json::Value::String(alloc::string::ToString::to_string(self))
     }
 }
 
@@ -219,7 +219,7 @@ impl CompiledListener {
 // Attachment
 
 /// Whether a Route was accepted by one of its parentRefs to this Gateway, and why not.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RouteStatus {
     pub route: ObjectRef,
@@ -240,7 +240,7 @@ impl RouteStatus {
 }
 
 /// The `Accepted` condition for one parentRef.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ParentStatus {
     /// Index in `spec.parentRefs`.
@@ -256,7 +256,7 @@ pub struct ParentStatus {
 }
 
 /// Upstream's `RouteConditionReason` for `Accepted`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum AcceptedReason {
     Accepted,
     /// `sectionName` or `port` name no listener of the Gateway.
@@ -268,14 +268,14 @@ pub enum AcceptedReason {
 }
 
 /// One relevant listener's verdict on a Route.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerAttachment {
     pub listener: String,
     pub outcome: AttachOutcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AttachOutcome {
     /// Attached, serving these hostnames (the intersections; `None` is any host).
@@ -405,7 +405,7 @@ pub(crate) fn attach(
 // Listener choice
 
 /// The listener a request reached, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerChoice {
     pub name: String,
@@ -416,7 +416,7 @@ pub struct ListenerChoice {
 }
 
 /// How a hostname (a listener's, or the one a Route serves under) matched the host.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum HostMatchKind {
     /// A precise hostname equal to the host.
     PreciseHostname,
@@ -427,14 +427,14 @@ pub enum HostMatchKind {
 }
 
 /// A listener the request did not reach.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ListenerSkip {
     pub name: String,
     pub why: ListenerSkipReason,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "reason", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ListenerSkipReason {
     OtherPort {

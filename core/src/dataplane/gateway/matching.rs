@@ -15,18 +15,18 @@
 //!
 //! Everything inside one match is ANDed; a rule's matches are ORed by the caller.
 
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use serde::Serialize;
 
 use super::regex::{Regex, RegexError};
 use super::HttpRequest;
 use crate::error::FieldPath;
 use crate::model::HttpRouteMatch;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum PathType {
     Exact,
     PathPrefix,
@@ -102,7 +102,7 @@ pub(crate) struct CompiledMatch {
 
 /// Why a match did not match a request. The first failing condition is reported, in the
 /// order path, method, headers, query parameters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "reason", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Mismatch {
     PathMismatch {
@@ -127,7 +127,7 @@ pub enum Mismatch {
 
 /// A rule that could not be compiled and is left out of routing (upstream's
 /// `PartiallyInvalid`: the rest of the Route still serves).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DroppedRule {
     pub rule: usize,
@@ -137,7 +137,7 @@ pub struct DroppedRule {
     pub problem: MatchProblem,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "problem", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum MatchProblem {
     /// A `type` kroute does not know (validation rejects it; the router must not guess).
@@ -318,7 +318,7 @@ pub(crate) struct Specificity {
 
 /// The step of the precedence list (module docs of [`super`]) that put one candidate ahead of
 /// another. `winner`/`loser` fields carry the compared values so a UI can show them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "step", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum PrecedenceStep {
     /// 1. An `Exact` path beats any other path type.

@@ -14,13 +14,14 @@
 //! use kroute::dataplane::gateway::{ClusterFacts, GatewayRouter, GatewayVerdict, HttpRequest, RouteInput};
 //! use kroute::model::{Gateway, HttpRoute};
 //! use kroute::rng::Rng;
-//! use serde_json::json;
+//! use kroute::json;
+//! use kroute::json::FromJson;
 //!
-//! let gateway: Gateway = serde_json::from_value(json!({
+//! let gateway = Gateway::from_json(&json!({
 //!     "metadata": {"name": "gw"},
 //!     "spec": {"gatewayClassName": "c", "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}]}
 //! })).unwrap();
-//! let route: HttpRoute = serde_json::from_value(json!({
+//! let route = HttpRoute::from_json(&json!({
 //!     "metadata": {"name": "books"},
 //!     "spec": {"parentRefs": [{"name": "gw"}], "hostnames": ["shop.example"], "rules": [
 //!         {"matches": [{"path": {"type": "PathPrefix", "value": "/books"}}],
@@ -86,13 +87,13 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
+use crate::json::ToJson;
 use crate::collections::VecMap;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use serde::Serialize;
 
 use crate::error::ObjectRef;
 use crate::model::{Gateway, HttpRoute};
@@ -167,14 +168,14 @@ pub struct HttpRequest<'a> {
 }
 
 /// Where a request went, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayDecision {
     pub verdict: GatewayVerdict,
     pub reasons: GatewayReasons,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "verdict", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum GatewayVerdict {
     /// Forwarded to a backend.
@@ -217,7 +218,7 @@ impl GatewayVerdict {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "cause", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum InternalErrorCause {
     /// The weighted pick landed on a backend that does not resolve.
@@ -232,7 +233,7 @@ pub enum InternalErrorCause {
 }
 
 /// Everything the router looked at.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct GatewayReasons {
     pub gateway: ObjectRef,
@@ -253,7 +254,7 @@ pub struct GatewayReasons {
     pub backends: Vec<BackendShare>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct HostnameMatch {
     /// `None`: the Route and listener have no hostname, so any host.
@@ -261,7 +262,7 @@ pub struct HostnameMatch {
     pub kind: HostMatchKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Candidate {
     pub route: ObjectRef,
@@ -273,7 +274,7 @@ pub struct Candidate {
     pub outcome: CandidateOutcome,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "outcome", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum CandidateOutcome {
     Won,

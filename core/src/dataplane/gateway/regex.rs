@@ -19,11 +19,11 @@
 //! (`(?i)`), backreferences, lookaround, `\b \B \A \z`, `\p{…}`, `\x…`, POSIX classes
 //! `[[:alpha:]]`, and `^`/`$` anywhere else.
 
+use crate::json::ToJson;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-use serde::Serialize;
 
 /// The largest program (NFA states) a pattern may compile to; counted repetitions multiply.
 const MAX_PROGRAM: usize = 10_000;
@@ -33,7 +33,7 @@ const MAX_DEPTH: usize = 64;
 const MAX_REPEAT: u32 = 1000;
 
 /// Why a pattern was not compiled. `at` is the character offset in the pattern.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "error", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum RegexError {
     /// Valid RE2 that kroute does not implement.

@@ -11,7 +11,8 @@ use crate::rng::Rng;
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 use std::format;
 use std::string::String;
 
@@ -19,11 +20,11 @@ use std::string::String;
 // Harness
 
 fn gateway(v: Value) -> Gateway {
-    serde_json::from_value(v).unwrap()
+    crate::json::FromJson::from_json(&v).unwrap()
 }
 
 fn http_route(v: Value) -> HttpRoute {
-    serde_json::from_value(v).unwrap()
+    crate::json::FromJson::from_json(&v).unwrap()
 }
 
 /// `default/gw`: one HTTP listener on port 80 taking Routes from every namespace.
@@ -143,8 +144,8 @@ fn check_requests(source: &str, router: &GatewayRouter, cases: &[(Req, &str)]) {
     }
 }
 
-fn tag(v: &impl Serialize, key: &str) -> String {
-    serde_json::to_value(v).unwrap()[key]
+fn tag(v: &impl crate::json::ToJson, key: &str) -> String {
+    v.to_json()[key]
         .as_str()
         .unwrap_or_default()
         .into()
@@ -225,7 +226,7 @@ fn match_semantics() {
             Req::get("h", "/api"), Err("pathMismatch")),
     ];
     for (source, m, req, want) in cases {
-        let m: crate::model::HttpRouteMatch = serde_json::from_value(m).unwrap();
+        let m: crate::model::HttpRouteMatch = crate::json::FromJson::from_json(&m).unwrap();
         let compiled = CompiledMatch::compile(&m, 0, &FieldPath::new("m")).unwrap();
         let got = compiled
             .check(&req.as_request(), request_path(req.path))
@@ -237,7 +238,7 @@ fn match_semantics() {
 #[test]
 fn mismatch_reports_what_was_found() {
     let m: crate::model::HttpRouteMatch =
-        serde_json::from_value(json!({"headers": [{"name": "Version", "value": "two"}]})).unwrap();
+        crate::json::FromJson::from_json(&json!({"headers": [{"name": "Version", "value": "two"}]})).unwrap();
     let compiled = CompiledMatch::compile(&m, 0, &FieldPath::new("m")).unwrap();
     let req = Req::get("h", "/").header("version", "one");
     assert_eq!(
@@ -451,7 +452,7 @@ fn precedence_steps() {
         let CandidateOutcome::Lost { step } = &loser.outcome else {
             panic!("{}: loser did not lose: {:?}", case.name, loser.outcome);
         };
-        assert_eq!(serde_json::to_value(step).unwrap(), case.step, "{}", case.name);
+        assert_eq!(crate::json::ToJson::to_json(&step), case.step, "{}", case.name);
     }
 }
 
@@ -513,24 +514,24 @@ fn candidates_are_reported_in_precedence_order_with_reasons() {
         .reasons
         .candidates
         .iter()
-        .map(|c| (c.rule, format!("{}", serde_json::to_value(&c.outcome).unwrap())))
+        .map(|c| (c.rule, format!("{}", crate::json::ToJson::to_json(&c.outcome))))
         .collect();
     assert_eq!(
         summary,
         vec![
             (
                 0,
-                r#"{"outcome":"noMatch","why":{"pathType":"Exact","reason":"pathMismatch","value":"/a/b"}}"#
+                r#"{"outcome":"noMatch","why":{"reason":"pathMismatch","pathType":"Exact","value":"/a/b"}}"#
                     .into()
             ),
             (
                 1,
-                r#"{"outcome":"noMatch","why":{"expected":"POST","reason":"methodMismatch"}}"#.into()
+                r#"{"outcome":"noMatch","why":{"reason":"methodMismatch","expected":"POST"}}"#.into()
             ),
             (2, r#"{"outcome":"won"}"#.into()),
             (
                 3,
-                r#"{"outcome":"lost","step":{"loserChars":1,"step":"longerPrefix","winnerChars":2}}"#.into()
+                r#"{"outcome":"lost","step":{"step":"longerPrefix","winnerChars":2,"loserChars":1}}"#.into()
             ),
         ]
     );
@@ -1207,7 +1208,7 @@ fn regex_refusals() {
         let err = Regex::new(pattern)
             .err()
             .unwrap_or_else(|| panic!("{pattern} compiled"));
-        let v = serde_json::to_value(&err).unwrap();
+        let v = crate::json::ToJson::to_json(&err);
         let what = v
             .get("construct")
             .or_else(|| v.get("detail"))
@@ -1457,7 +1458,7 @@ fn decision_json_shape() {
     );
     let (router, _) = build(&gw, &[(r, 0)]);
     let d = decide(&router, &Req::get("foo.com", "/"));
-    let v = serde_json::to_value(&d).unwrap();
+    let v = crate::json::ToJson::to_json(&d);
     assert_eq!(
         v["verdict"],
         json!({"verdict": "routed", "route": {"kind": "HTTPRoute", "namespace": "default", "name": "r"},
@@ -1481,7 +1482,7 @@ fn decision_json_shape() {
 
 #[test]
 fn listener_compile_reports_broken_selectors() {
-    let l: crate::model::Listener = serde_json::from_value(json!({"name": "l", "port": 80, "protocol": "HTTP",
+    let l: crate::model::Listener = crate::json::FromJson::from_json(&json!({"name": "l", "port": 80, "protocol": "HTTP",
         "allowedRoutes": {"namespaces": {"from": "Selector", "selector": {"matchExpressions": [{"key": "a", "operator": "Bogus"}]}}}}))
     .unwrap();
     let compiled = CompiledListener::new(&l, 3);

@@ -15,11 +15,11 @@
 //! Whether the Service has ready endpoints (a 503, §7.4) is the Service hop's business, not
 //! the Gateway's.
 
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::Serialize;
-use serde_json::Value;
+use crate::json::Value;
 
 use super::ClusterFacts;
 use crate::model::HttpRouteRule;
@@ -29,7 +29,7 @@ use crate::rng::Choose;
 const MAX_WEIGHT: i64 = 1_000_000;
 
 /// A backendRef, resolved against the Route's namespace and defaults.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Backend {
     /// `""` is the core group (Services).
@@ -44,7 +44,7 @@ pub struct Backend {
 }
 
 /// Why a backend's share answers HTTP 500 (upstream's `ResolvedRefs` reasons).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 pub enum BackendProblem {
     /// Not a core Service.
     InvalidKind,
@@ -57,7 +57,7 @@ pub enum BackendProblem {
 }
 
 /// A backendRef of an accepted Route that does not resolve.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct UnresolvedBackend {
     pub rule: usize,
@@ -68,7 +68,7 @@ pub struct UnresolvedBackend {
 }
 
 /// The expected traffic split of a rule, one entry per backendRef in order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct BackendShare {
     pub backend: Backend,
@@ -81,7 +81,7 @@ pub struct BackendShare {
 
 /// One rule of a ReferenceGrant, reduced to what routing needs: HTTPRoutes in
 /// `from_namespace` may use Services in `to_namespace` (only `to_service`, when set).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferenceGrantRule {
     pub from_namespace: String,

@@ -1,23 +1,23 @@
 //! What a route decision says: who answers, and the reasons, as data.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::host::RuleHost;
 use super::path::PathType;
 use crate::model::IngressBackend;
 
 /// An Ingress, by namespace and name (the namespace defaults to `default`).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 pub struct IngressRef {
     pub namespace: String,
     pub name: String,
 }
 
 /// One path of one rule: `spec.rules[rule].http.paths[index]` of `ingress`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PathRef {
     pub ingress: IngressRef,
@@ -31,14 +31,14 @@ pub struct PathRef {
 }
 
 /// The rule that answered: `spec.rules[index]`, and its host.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub struct RuleRef {
     pub index: usize,
     pub host: RuleHost,
 }
 
 /// The path that answered: `paths[index]` of the rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PathMatch {
     pub index: usize,
@@ -47,7 +47,7 @@ pub struct PathMatch {
 }
 
 /// Who answers a request.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 pub struct IngressMatch {
     pub ingress: IngressRef,
     /// The Ingress's `spec.defaultBackend` answered (no path of the host group matched).
@@ -61,7 +61,7 @@ pub struct IngressMatch {
 }
 
 /// The certificate chosen for a TLS server name (SNI): from `spec.tls[].hosts[]`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TlsMatch {
     pub ingress: IngressRef,
@@ -74,7 +74,7 @@ pub struct TlsMatch {
 
 /// What a plain-HTTP request to this host gets instead of the answer: ingress-nginx's
 /// `ssl-redirect` (on by default) when TLS is configured for the host (SPEC §6.8).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 pub struct HttpsRedirect {
     /// 308 Permanent Redirect (keeps the method and body).
     pub status: u16,
@@ -86,7 +86,7 @@ pub struct HttpsRedirect {
 /// `answer: None` is HTTP 404 from the controller's own default backend: no path matched and
 /// no Ingress `defaultBackend` applies. `answer` is what an HTTPS request gets (and a plain-HTTP
 /// one when `https_redirect` is `None`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressDecision {
     /// The request host as matched (port stripped, lowercased).
@@ -104,7 +104,7 @@ pub struct IngressDecision {
 }
 
 /// How the winning path matched.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum MatchHow {
     Exact,
@@ -116,7 +116,7 @@ pub enum MatchHow {
 }
 
 /// Which default backend answered.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum DefaultScope {
     /// The oldest Ingress with a `defaultBackend` among those with rules in the host group.
@@ -127,7 +127,7 @@ pub enum DefaultScope {
 }
 
 /// One step of a decision, with the candidates it concerns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum IngressReason {
     /// The host group that decides the request: the most specific one that exists.

@@ -1,11 +1,11 @@
 //! Hosts: the request host as matched, rule hosts (precise, `*.` wildcard, none) and the table
 //! that finds the most specific host group for a request in a few map lookups (SPEC §6.2, §11 #3).
 
+use crate::json::ToJson;
 use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 
-use serde::Serialize;
 
 use super::index::StrMap;
 
@@ -13,7 +13,7 @@ use super::index::StrMap;
 ///
 /// Ordered from the most to the least specific: a precise host beats a wildcard, a wildcard
 /// beats a rule without host (SPEC §11 #3).
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase")]
 pub enum RuleHost {
     /// `foo.bar.com`: matches exactly that name (lowercased).
@@ -25,7 +25,7 @@ pub enum RuleHost {
 }
 
 /// A rule host that cannot match anything as written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum HostProblem {
     /// `*` other than as the whole first label (`*`, `*.`, `a*.com`, `*.*.com`).

@@ -8,9 +8,11 @@
 //!
 //! ```
 //! use kroute::dataplane::ingress::{IngressInput, IngressRouter};
+//! use kroute::json;
+//! use kroute::json::FromJson;
 //! use kroute::model::Ingress;
 //!
-//! let ingress: Ingress = serde_json::from_value(serde_json::json!({
+//! let ingress = Ingress::from_json(&json!({
 //!     "metadata": {"name": "shop", "namespace": "web"},
 //!     "spec": {"rules": [{"host": "shop.example", "http": {"paths": [
 //!         {"path": "/", "pathType": "Prefix",

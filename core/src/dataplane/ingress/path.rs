@@ -7,10 +7,10 @@
 //!
 //! [`ReferenceMatcher`]: super::ReferenceMatcher
 
-use serde::Serialize;
 
+use crate::json::ToJson;
 /// `spec.rules[].http.paths[].pathType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
 pub enum PathType {
     /// Case-sensitive string equality with the request path.
     Exact,

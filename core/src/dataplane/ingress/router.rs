@@ -597,7 +597,7 @@ impl TrieBuilder {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
+    use crate::json;
 
     use super::{At, IngressRouter};
     use crate::dataplane::ingress::tests::{from, p};

@@ -9,7 +9,9 @@ use alloc::vec;
 use alloc::vec::Vec;
 use std::format;
 
-use serde_json::{json, Value};
+use crate::json;
+
+use crate::json::Value;
 
 use super::*;
 use crate::model::{Ingress, IngressClass};
@@ -40,8 +42,8 @@ pub(super) fn ing(name: &str, rules: Vec<Value>, default_backend: Option<&str>) 
     from(json!({"metadata": {"name": name, "namespace": "default"}, "spec": spec}))
 }
 
-pub(super) fn from<T: serde::de::DeserializeOwned>(v: Value) -> T {
-    serde_json::from_value(v).unwrap()
+pub(super) fn from<T: crate::json::FromJson>(v: Value) -> T {
+    crate::json::FromJson::from_json(&v).unwrap()
 }
 
 /// A decision in one line: `404`, `<ingress> default -> <svc>`, `<ingress> <path> <type> -> <svc>`.
@@ -116,7 +118,7 @@ pub(super) fn kinds(d: &IngressDecision) -> Vec<String> {
     d.reasons
         .iter()
         .map(|r| {
-            serde_json::to_value(r).unwrap()["kind"]
+            crate::json::ToJson::to_json(&r)["kind"]
                 .as_str()
                 .unwrap()
                 .to_string()
@@ -224,7 +226,7 @@ fn decisions_serialize_in_the_api_shape() {
             "backend": {"service": {"name": "front", "port": {"name": "http"}}}}]}}]}}),
     );
     let d = match_ingress(&[&ingress], "www.shop.com", "/x").unwrap();
-    let v = serde_json::to_value(&d).unwrap();
+    let v = crate::json::ToJson::to_json(&d);
     assert_eq!(
         v["answer"],
         json!({"ingress": {"namespace": "shop", "name": "web"}, "default": false,

@@ -4,7 +4,9 @@ use alloc::string::ToString;
 use alloc::vec;
 use alloc::vec::Vec;
 
-use serde_json::{json, Value};
+use crate::json;
+
+use crate::json::Value;
 
 use super::tests::*;
 use super::*;

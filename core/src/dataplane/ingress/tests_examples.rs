@@ -6,7 +6,7 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde_json::Value;
+use crate::json::Value;
 
 use super::tests::{check_with, ing, p, rule};
 
@@ -50,7 +50,7 @@ fn check_example(source: &str, paths: &[(&str, &str)], request: &str, want: Opti
 }
 
 fn to_value(r: &crate::model::IngressRule) -> Value {
-    serde_json::to_value(r).unwrap()
+    crate::json::ToJson::to_json(&r)
 }
 
 #[test]
@@ -60,7 +60,7 @@ fn ingress_path_examples_json() {
         "/../../shared/ingress-path-examples.json"
     );
     let text = std::fs::read_to_string(file).unwrap_or_else(|e| panic!("{file}: {e}"));
-    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
+    let rows: Vec<Value> = crate::json::from_str_as(&text).unwrap();
     // SPEC §10 #9: all 18 rows, 22 expanded cases.
     assert_eq!(rows.len(), 22);
     for row in &rows {

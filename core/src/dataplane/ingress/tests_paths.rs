@@ -4,7 +4,7 @@ use alloc::string::{String, ToString};
 use alloc::vec;
 use alloc::vec::Vec;
 
-use serde_json::json;
+use crate::json;
 
 use super::tests::*;
 use super::*;

@@ -7,7 +7,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use proptest::prelude::*;
-use serde_json::{json, Value};
+use crate::json;
+use crate::json::Value;
 
 use super::tests::{from, p};
 use super::*;

@@ -1,16 +1,16 @@
 //! What building a router reports: Ingresses it does not route, and everything it had to
 //! decide between (conflicts are never resolved silently).
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::decision::{DefaultScope, IngressRef, PathRef, TlsMatch};
 use super::host::HostProblem;
 
 /// One finding of [`IngressRouter::build`](super::IngressRouter::build).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum IngressWarning {
     /// The Ingress is not routed by this router.
@@ -67,7 +67,7 @@ pub enum IngressWarning {
 }
 
 /// Why an Ingress is not routed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum SkipReason {
     /// Its class names no IngressClass given to the router.
@@ -83,7 +83,7 @@ pub enum SkipReason {
 }
 
 /// Why a path is not routed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum PathProblem {
     /// `pathType` is required in `networking.k8s.io/v1`.

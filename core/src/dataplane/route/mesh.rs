@@ -5,11 +5,11 @@
 //! annotation `sidecar.istio.io/inject: "false"` opts out. Linkerd injects pods whose namespace
 //! or pod carries the annotation `linkerd.io/inject: enabled`; `disabled` on the pod opts out.
 
-use serde::Serialize;
 
+use crate::json::ToJson;
 use crate::model::{Namespace, Pod, StringMap};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Mesh {
     Istio,
@@ -29,7 +29,7 @@ impl Mesh {
 }
 
 /// What put the sidecar there.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Injection {
     /// `istio-injection=enabled` on the namespace.

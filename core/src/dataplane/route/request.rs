@@ -1,14 +1,14 @@
 //! What a user sends: a source, a URL, a method and headers — and how a URL is read.
 
+use crate::json::{FromJson, ToJson};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 use core::net::Ipv4Addr;
 
-use serde::{Deserialize, Serialize};
 
 /// A request to route.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Request {
     #[serde(default)]
@@ -41,7 +41,7 @@ impl Request {
 }
 
 /// Who sends the request.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Source {
     /// A client outside the cluster (a laptop, the Internet). Its address defaults to
@@ -68,7 +68,7 @@ impl Default for Source {
 pub const DEFAULT_CLIENT_IP: &str = "198.51.100.7";
 
 /// `kubectl port-forward [-n <namespace>] <kind>/<name> <local>:<remote>`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PortForward {
     #[serde(default = "default_namespace")]
@@ -85,7 +85,7 @@ fn default_namespace() -> String {
 }
 
 /// What `kubectl port-forward` is pointed at.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(tag = "kind", content = "name", rename_all = "camelCase")]
 pub enum ForwardTarget {
     /// `svc/<name>`: kubectl resolves the Service to one pod.
@@ -181,7 +181,7 @@ fn parse_ports(word: &str) -> Result<(u16, u16), RequestError> {
 
 /// A request that cannot be routed because it is malformed (not because the cluster refuses
 /// it: that is a [`Verdict`](super::Verdict)). Names the field and the value.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct RequestError {
     /// `url`, `from`, `headers`, `portForward`.
@@ -210,7 +210,7 @@ impl fmt::Display for RequestError {
 impl std::error::Error for RequestError {}
 
 /// A URL as kroute reads it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Url {
     /// `http` or `https`.

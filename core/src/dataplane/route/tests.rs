@@ -66,7 +66,7 @@ pub(super) enum Expect {
 
 pub(super) fn check(name: &str, trace: &Trace, expect: &Expect) {
     let reason_kind = |v: &Verdict| {
-        let value = serde_json::to_value(v).unwrap();
+        let value = crate::json::ToJson::to_json(&v);
         value["why"]["kind"].as_str().unwrap_or_default().to_string()
     };
     let ok = match (expect, &trace.verdict) {
@@ -457,7 +457,7 @@ fn the_trace_explains_the_kube_proxy_choice() {
     assert_eq!(sel.terms[0].term, "app=web");
     assert_eq!(s.port.target_port, "http");
     // And the same trace serializes with every hop's kind.
-    let json = serde_json::to_value(&trace).unwrap();
+    let json = crate::json::ToJson::to_json(&trace);
     assert_eq!(json["hops"][3]["kind"], "kubeProxy");
     assert_eq!(json["verdict"]["kind"], "delivered");
 }

@@ -584,7 +584,7 @@ spec: {selector: {app: real}, ports: [{port: 80}]}
     for (url, why) in cases {
         let trace = c.route(&external(url)).unwrap();
         check(url, &trace, &Expect::Http(503));
-        let v = serde_json::to_value(&trace.verdict).unwrap();
+        let v = crate::json::ToJson::to_json(&trace.verdict);
         assert_eq!(v["why"]["kind"], why, "{url}");
     }
     let trace = c.route(&external("http://a.example.com/z")).unwrap();

@@ -1,9 +1,9 @@
 //! The answer to a route: a verdict and the hops on the way, each with its reasons as data.
 
+use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use serde::Serialize;
 
 use super::request::{Source, Url};
 use crate::dataplane::gateway::GatewayDecision;
@@ -14,7 +14,7 @@ use crate::error::ObjectRef;
 use crate::selector::SelectorExplanation;
 
 /// Where one request went and why. The same cluster, seed and request give the same trace.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Trace {
     pub from: Source,
@@ -42,7 +42,7 @@ impl Trace {
 }
 
 /// How the request ended.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Verdict {
     /// A pod's container got the connection (and, for HTTP, answers it).
@@ -73,7 +73,7 @@ pub enum Verdict {
 }
 
 /// Why a proxy answered with a status.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum HttpWhy {
     /// 404: no rule matched and no default backend (Ingress), no rule matched (Gateway), or the
@@ -92,7 +92,7 @@ pub enum HttpWhy {
 }
 
 /// Why a connection was refused.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Refusal {
     /// kube-proxy's REJECT rule: the Service has no usable endpoint anywhere (SPEC §2.14).
@@ -108,7 +108,7 @@ pub enum Refusal {
 }
 
 /// Why a packet was dropped.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum DropReason {
     /// Traffic policy Local and no usable endpoint on this node, while some exist elsewhere
@@ -117,7 +117,7 @@ pub enum DropReason {
 }
 
 /// Why nothing routes the destination.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum NoRouteReason {
     /// ClusterIPs are virtual: only kube-proxy's rules on the nodes know them.
@@ -148,7 +148,7 @@ pub enum NoRouteReason {
 }
 
 /// One step on the way.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Hop {
     #[serde(flatten)]
@@ -196,7 +196,7 @@ impl Hop {
 }
 
 /// A source or destination rewrite: `before` → `after`, as `ip:port` (or `ip`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Rewrite {
     pub kind: RewriteKind,
@@ -204,7 +204,7 @@ pub struct Rewrite {
     pub after: String,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum RewriteKind {
     /// Destination NAT to the chosen endpoint (kube-proxy, SPEC §2.15).
@@ -217,7 +217,7 @@ pub enum RewriteKind {
 }
 
 /// What happened at one hop.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Step {
     /// Where the request starts.
@@ -271,7 +271,7 @@ pub enum Step {
 }
 
 /// How the client chose among several A records.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct DnsPick {
     pub ip: String,
@@ -280,7 +280,7 @@ pub struct DnsPick {
 }
 
 /// What on a node took the packet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum NodeEntry {
     /// kube-proxy's rules for a NodePort (on every node address).
@@ -296,7 +296,7 @@ pub enum NodeEntry {
 }
 
 /// The cloud load balancer of a `LoadBalancer` Service.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LoadBalancerHop {
     pub ip: String,
@@ -310,7 +310,7 @@ pub struct LoadBalancerHop {
     pub fail_open: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct LbNode {
     pub node: String,
@@ -321,7 +321,7 @@ pub struct LbNode {
     pub health_check: Option<HealthCheck>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct HealthCheck {
     pub node_port: u16,
@@ -330,7 +330,7 @@ pub struct HealthCheck {
 }
 
 /// kube-proxy's decision on one node.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct KubeProxyHop {
     pub node: String,
@@ -353,7 +353,7 @@ pub struct KubeProxyHop {
     pub terminating_fallback: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PolicyUsed {
     pub field: &'static str,
@@ -363,7 +363,7 @@ pub struct PolicyUsed {
     pub short_circuited: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum ProxyOutcome {
     Forwarded { endpoint: String },
@@ -372,7 +372,7 @@ pub enum ProxyOutcome {
 }
 
 /// An endpoint as a proxy saw it, and what became of it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointCandidate {
     /// `ip:port`.
@@ -388,7 +388,7 @@ pub struct EndpointCandidate {
     pub fate: Fate,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Fate {
     Chosen,
@@ -401,7 +401,7 @@ pub enum Fate {
 }
 
 /// `sessionAffinity: ClientIP`: what the affinity table said.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum Affinity {
     /// The client was seen on this endpoint within the timeout: it goes there again.
@@ -421,7 +421,7 @@ pub enum Affinity {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum AffinityMiss {
     Expired { endpoint: String, last_seen_ms: u64 },
@@ -429,7 +429,7 @@ pub enum AffinityMiss {
 }
 
 /// Why this entry point (Ingress controller or Gateway) took an external request for a host.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum EdgeChoice {
     /// A Gateway listener's hostname covers the host.
@@ -445,7 +445,7 @@ pub enum EdgeChoice {
 }
 
 /// A sidecar proxy.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct SidecarHop {
     pub mesh: super::mesh::Mesh,
@@ -458,14 +458,14 @@ pub struct SidecarHop {
     pub routing: Option<MeshRouting>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Direction {
     Outbound,
     Inbound,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct MeshRouting {
     /// The Service the application addressed.
@@ -483,7 +483,7 @@ pub struct MeshRouting {
 }
 
 /// The Service the request went through.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceHop {
     #[serde(rename = "type")]
@@ -498,7 +498,7 @@ pub struct ServiceHop {
     pub slices: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ServicePortUsed {
     pub name: String,
@@ -510,7 +510,7 @@ pub struct ServicePortUsed {
 }
 
 /// The endpoint chosen, from its slice.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointHop {
     pub slice: String,
@@ -524,7 +524,7 @@ pub struct EndpointHop {
     pub among: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub enum Chooser {
     KubeProxy,
@@ -534,7 +534,7 @@ pub enum Chooser {
 }
 
 /// The pod that answers.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PodHop {
     pub ip: String,
@@ -552,7 +552,7 @@ pub struct PodHop {
     pub source_ip: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ContainerPortUsed {
     pub container: String,
@@ -562,7 +562,7 @@ pub struct ContainerPortUsed {
 }
 
 /// `kubectl port-forward`: the API server streams to the kubelet of the chosen pod's node.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct PortForwardHop {
     pub local_port: u16,

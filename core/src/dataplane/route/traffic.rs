@@ -7,13 +7,13 @@
 //! choices' probabilities. Session affinity is left out of the expectation on purpose: it is
 //! what makes the observed histogram differ from it.
 
+use crate::json::{FromJson, ToJson};
 use crate::collections::VecMap;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use serde::{Deserialize, Serialize};
 
 use super::choose::Forced;
 use super::request::{Request, RequestError, Source};
@@ -26,7 +26,7 @@ use crate::error::ObjectRef;
 /// limit on the cluster: 1,000 endpoints behind a 3-node load balancer are 3,000 paths).
 pub const MAX_ENUMERATED_PATHS: usize = 50_000;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TrafficOptions {
     pub count: u32,
@@ -49,7 +49,7 @@ impl Default for TrafficOptions {
 }
 
 /// Where the requests landed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct TrafficReport {
     pub sent: u32,
@@ -64,7 +64,7 @@ pub struct TrafficReport {
 }
 
 /// The share of new connections each outcome gets, without session affinity.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ExpectedShares {
     /// In outcome order; the shares sum to 1 when `complete`.
@@ -74,7 +74,7 @@ pub struct ExpectedShares {
     pub complete: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct Share {
     pub outcome: String,
