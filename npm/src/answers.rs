@@ -1,5 +1,5 @@
 //! The shapes the package returns that the core does not have as such: the core's answers,
-//! regrouped for a caller who asked one question. Plain serde structs, tested natively.
+//! regrouped for a caller who asked one question. Plain structs written with `kroute::json`, tested natively.
 
 use kroute::cluster::{Action, Actor, ChangeReport, DanglingReference, Event, ServiceChurn, Warning};
 use kroute::dataplane::gateway::{GatewayDecision, GatewayReasons, GatewayVerdict};
@@ -8,10 +8,10 @@ use kroute::dataplane::ingress::{
 };
 use kroute::manifest::{locate_references, ManifestObject};
 use kroute::ObjectRef;
-use serde::Serialize;
+use kroute::json::ToJson;
 
 /// `matchIngress`: who answers, and why.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct IngressAnswer {
     /// `ingress`, `default`, `rule`, `path`, `backend`.
@@ -38,7 +38,7 @@ impl IngressAnswer {
 
 /// `matchHttpRoute`: the verdict (`routed` or `internalError`) with its fields, and the
 /// reasons.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct HttpRouteAnswer {
     #[serde(flatten)]
@@ -60,7 +60,7 @@ impl HttpRouteAnswer {
 }
 
 /// `apply` and `delete`: the objects the call itself wrote, then everything that followed.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ApplyAnswer {
     pub objects: Vec<AppliedObject>,
@@ -75,7 +75,7 @@ pub struct ApplyAnswer {
 }
 
 /// A dangling reference, with where it is in the manifests and a sentence.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct ReferenceWarning {
     /// `object`, `path` (of the reference in the object), `problem`.
@@ -102,7 +102,7 @@ impl ApplyAnswer {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, ToJson)]
 pub struct AppliedObject {
     #[serde(flatten)]
     pub object: ObjectRef,
@@ -150,7 +150,7 @@ mod tests {
     use kroute::manifest::parse_manifests;
     use kroute::model::{Gateway, HttpRoute, Ingress, Object};
     use kroute::rng::Rng;
-    use serde_json::json;
+    use kroute::json;
 
     const INGRESS: &str = r#"
 apiVersion: networking.k8s.io/v1
@@ -186,7 +186,7 @@ spec:
             .collect();
         let (router, warnings) = IngressRouter::build_all(&ingresses);
         let answer = IngressAnswer::new(router.route("shop.example", "/api/x"), warnings.clone()).unwrap();
-        let value = serde_json::to_value(&answer).unwrap();
+        let value = kroute::json::ToJson::to_json(&answer);
         assert_eq!(value["ingress"], json!({"namespace": "default", "name": "shop"}));
         assert_eq!(value["default"], json!(false));
         assert_eq!(value["backend"]["service"]["name"], json!("api"));
@@ -200,12 +200,12 @@ spec:
 
     #[test]
     fn http_route_answer_keeps_the_verdict_tag() {
-        let gateway: Gateway = serde_json::from_value(json!({
+        let gateway: Gateway = kroute::json::FromJson::from_json(&json!({
             "metadata": {"name": "gw"},
             "spec": {"gatewayClassName": "c", "listeners": [{"name": "http", "port": 80, "protocol": "HTTP"}]}
         }))
         .unwrap();
-        let route: HttpRoute = serde_json::from_value(json!({
+        let route: HttpRoute = kroute::json::FromJson::from_json(&json!({
             "metadata": {"name": "r"},
             "spec": {"parentRefs": [{"name": "gw"}], "rules": [
                 {"matches": [{"path": {"type": "Exact", "value": "/a"}}], "backendRefs": [{"name": "a", "port": 80}]},
@@ -224,7 +224,7 @@ spec:
             let facts = ClusterFacts::default();
             match_http_route(&[&gateway], &[&route], &facts, &request, None, &mut Rng::new(1))
                 .and_then(HttpRouteAnswer::new)
-                .map(|a| serde_json::to_value(a).unwrap())
+                .map(|a| kroute::json::ToJson::to_json(&a))
         };
         // (path, port, expected verdict tag, or None for null)
         let cases = [
@@ -252,7 +252,7 @@ spec:
                     selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    \
                     spec: {containers: [{name: web, image: nginx}]}\n";
         let answer = ApplyAnswer::from(cluster.apply(objects(yaml)).unwrap());
-        let value = serde_json::to_value(&answer).unwrap();
+        let value = kroute::json::ToJson::to_json(&answer);
         assert_eq!(
             value["objects"],
             json!([{"kind": "Deployment", "namespace": "default", "name": "web", "action": "Created"}])
@@ -273,7 +273,7 @@ spec:
         let report = cluster.apply(batch).unwrap();
         let unpositioned = ApplyAnswer::from(report.clone());
         assert_eq!(unpositioned.references[0].line, None);
-        let value = serde_json::to_value(ApplyAnswer::located(report, &parsed, yaml)).unwrap();
+        let value = kroute::json::ToJson::to_json(&ApplyAnswer::located(report, &parsed, yaml));
         assert_eq!(
             value["references"],
             json!([{

@@ -11,8 +11,8 @@ use kroute::dataplane::kube_proxy::ProxyMode;
 use kroute::dataplane::route::{PortForward, Request, Source};
 use kroute::dns::RecordType;
 use kroute::model::Kind;
-use serde::Deserialize;
-use serde_json::Value;
+use kroute::json::FromJson;
+use kroute::json::Value;
 
 /// A bad argument: where (`request.from`, `options.gateway`) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +48,7 @@ pub fn source(from: &Value, path: &str) -> Result<Source, InputError> {
     match from {
         Value::Null => Ok(Source::default()),
         Value::String(text) => source_text(text).map_err(|m| InputError::new(path, m)),
-        Value::Object(_) => kroute::model::decode_with_path(from)
+        Value::Object(_) => kroute::json::decode_with_path(from)
             .map_err(|e| InputError::new(path, format!("{}; expected {FROM_SYNTAX}", e.message))),
         other => Err(InputError::new(
             path,
@@ -125,7 +125,7 @@ pub fn pairs(value: &Value, path: &str) -> Result<Vec<(String, String)>, InputEr
 }
 
 /// `route`'s argument, as JavaScript writes it.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RouteInput {
     #[serde(default)]
@@ -170,7 +170,7 @@ impl RouteInput {
 }
 
 /// `resolve`'s options.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ResolveInput {
     #[serde(default)]
@@ -183,7 +183,7 @@ pub struct ResolveInput {
 }
 
 /// `toYaml`'s options.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ExportInput {
     #[serde(default)]
@@ -191,7 +191,7 @@ pub struct ExportInput {
 }
 
 /// `matchIngress`'s request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct IngressRequestInput {
     pub host: String,
@@ -200,7 +200,7 @@ pub struct IngressRequestInput {
 }
 
 /// `matchHttpRoute`'s request.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpRequestInput {
     pub host: String,
@@ -218,7 +218,7 @@ pub struct HttpRequestInput {
 }
 
 /// `matchHttpRoute`'s options.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct HttpRouteOptions {
     #[serde(default)]
@@ -330,7 +330,7 @@ pub fn duration_ms(ms: f64) -> Result<u64, InputError> {
 }
 
 /// `new Cluster(options)`: the core's `ClusterConfig`, with `nodes` for `defaultNodes`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ClusterOptions {
     pub seed: Option<u64>,
@@ -381,7 +381,7 @@ pub fn option_name(config_field: &str) -> &str {
 
 /// A `LabelSelector` as JavaScript writes it: like the core's, but a misspelt field is an error
 /// instead of an empty (match-everything) selector.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, FromJson)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct LabelSelectorInput {
     #[serde(default)]
@@ -390,7 +390,7 @@ pub struct LabelSelectorInput {
     pub match_expressions: Option<Vec<RequirementInput>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, FromJson)]
 #[serde(deny_unknown_fields)]
 pub struct RequirementInput {
     pub key: String,
@@ -432,7 +432,7 @@ pub fn describe(value: &Value) -> String {
 mod tests {
     use super::*;
     use kroute::dataplane::route::ForwardTarget;
-    use serde_json::json;
+    use kroute::json;
 
     fn pod(ns: &str, name: &str) -> Source {
         Source::Pod {
@@ -539,7 +539,7 @@ mod tests {
 
     #[test]
     fn route_requests() {
-        let input = |v: Value| serde_json::from_value::<RouteInput>(v).unwrap().into_request();
+        let input = |v: Value| <RouteInput as kroute::json::FromJson>::from_json(&v).unwrap().into_request();
         let r = input(json!({"url": "web", "clientIp": "192.0.2.1", "method": "post"})).unwrap();
         assert_eq!(
             r.from,
@@ -566,14 +566,14 @@ mod tests {
         for (case, path) in cases {
             assert_eq!(input(case.clone()).unwrap_err().path, path, "{case}");
         }
-        let typo = serde_json::from_value::<RouteInput>(json!({"url": "web", "header": {}})).unwrap_err();
+        let typo = <RouteInput as kroute::json::FromJson>::from_json(&json!({"url": "web", "header": {}})).unwrap_err();
         assert!(typo.to_string().contains("unknown field `header`"), "{typo}");
     }
 
     #[test]
     fn gateway_requests() {
         let input = |v: Value| {
-            serde_json::from_value::<HttpRequestInput>(v)
+            <HttpRequestInput as kroute::json::FromJson>::from_json(&v)
                 .unwrap()
                 .into_request()
         };
@@ -623,7 +623,7 @@ mod tests {
     #[test]
     fn cluster_options() {
         let config =
-            serde_json::from_value::<ClusterOptions>(json!({"nodes": 5, "proxyMode": "ipvs", "seed": 9}))
+            <ClusterOptions as kroute::json::FromJson>::from_json(&json!({"nodes": 5, "proxyMode": "ipvs", "seed": 9}))
                 .unwrap()
                 .into_config();
         assert_eq!(
@@ -631,7 +631,7 @@ mod tests {
             (5, ProxyMode::Ipvs, 9)
         );
         assert_eq!(ClusterOptions::default().into_config(), ClusterConfig::default());
-        let typo = serde_json::from_value::<ClusterOptions>(json!({"node": 5})).unwrap_err();
+        let typo = <ClusterOptions as kroute::json::FromJson>::from_json(&json!({"node": 5})).unwrap_err();
         assert!(typo.to_string().contains("unknown field `node`"), "{typo}");
         assert_eq!(option_name("defaultNodes"), "nodes");
         assert_eq!(option_name("seed"), "seed");

@@ -1,41 +1,42 @@
-//! The crossing: JavaScript values in and out (plain data; arguments read through
-//! serde-wasm-bindgen, answers through JSON text the engine parses, never text for the caller),
-//! and the core's errors as JavaScript `Error`s with properties a program can read.
+//! The crossing: JavaScript values in and out as JSON text the engine writes and parses (plain
+//! data for the caller, never text), and the core's errors as JavaScript `Error`s with
+//! properties a program can read.
 
 use js_sys::{Error, Reflect};
 use kroute::cluster::{ApplyError, ConfigError};
 use kroute::dataplane::route::RequestError;
+use kroute::json::{FromJson, ToJson};
 use kroute::manifest::{IssueKind, ManifestError, ManifestIssue};
 use kroute::selector::SelectorParseError;
 use kroute::{FieldError, ObjectRef};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::input::{self, InputError};
 
-/// An answer goes out as the core's JSON (serde_json, fields in declaration order, maps as plain
-/// objects, `None` as `null`) parsed by the engine's own `JSON.parse`: the caller gets plain
-/// JavaScript data, never text. Through JSON text rather than serde-wasm-bindgen's serializer
-/// because every answer type's `Serialize` is then instantiated for one serializer that is
-/// smaller per field (−20 KB gzip of the package's wasm; ARCHITECTURE.md, "Size").
-pub fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| error("Error", &format!("kroute could not convert its answer: {e}"), &[]))?;
-    js_sys::JSON::parse(&text)
+/// An answer goes out as the core's JSON (`kroute::json`: fields in declaration order, maps as
+/// plain objects, `None` as `null`) parsed by the engine's own `JSON.parse`: the caller gets
+/// plain JavaScript data, never text. One writer for every answer type, in the core
+/// (ARCHITECTURE.md, "Size").
+pub fn to_js<T: ToJson + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(&kroute::json::to_string(&value.to_json()))
 }
 
 /// Reads an argument; a value of the wrong shape is a `TypeError` naming the field
-/// (`request.headers[1]`). The value is read whole first (every key of every object), because
-/// serde-wasm-bindgen reads a struct by looking up its known fields only, which would let a
-/// misspelt option pass unseen; through a JSON value, `deny_unknown_fields` sees every key.
-pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+/// (`request.headers[1]`). The value crosses whole as the engine's `JSON.stringify` writes it
+/// (every key of every object, so `deny_unknown_fields` sees a misspelt option; `undefined`
+/// members left out, as absent ones), then the core reads it with the path of a failure.
+pub fn from_js<T: FromJson>(value: JsValue, what: &str) -> Result<T, JsValue> {
     let fail = |path: String, message: String| type_error(&InputError::new(&path, message));
-    let json: serde_json::Value =
-        serde_wasm_bindgen::from_value(value).map_err(|e| fail(what.to_owned(), e.to_string()))?;
-    // The core's reader, which names the path of a failure (the model's own decoder, so the
-    // wasm holds one JSON value reader).
-    kroute::model::decode_with_path(&json).map_err(|e| {
+    let text = if value.is_undefined() {
+        Some("null".to_owned())
+    } else {
+        js_sys::JSON::stringify(&value)
+            .map_err(|e| fail(what.to_owned(), js_message(&e)))?
+            .as_string()
+    };
+    let text = text.ok_or_else(|| fail(what.to_owned(), "is not JSON data".to_owned()))?;
+    let json = kroute::json::from_str(&text).map_err(|e| fail(what.to_owned(), e.to_string()))?;
+    kroute::json::decode_with_path(&json).map_err(|e| {
         let inner = e.path;
         let path = if inner.is_empty() {
             what.to_owned()
@@ -48,8 +49,17 @@ pub fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsV
     })
 }
 
+/// The message of a thrown JavaScript value (an `Error`'s `message`, or the value as text).
+fn js_message(e: &JsValue) -> String {
+    Reflect::get(e, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "cannot be read".to_owned())
+}
+
 /// `undefined` and `null` read as the type's default (an omitted options object).
-pub fn optional<T: DeserializeOwned + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
+pub fn optional<T: FromJson + Default>(value: JsValue, what: &str) -> Result<T, JsValue> {
     if value.is_undefined() || value.is_null() {
         Ok(T::default())
     } else {
@@ -108,7 +118,7 @@ pub fn manifest_error(e: &ManifestError) -> JsValue {
 
 /// One manifest issue as JavaScript sees it: `kind` is one word (`Syntax`, `NotAnObject`, or
 /// the field error's kind: `Invalid`, `Required`…).
-#[derive(Serialize)]
+#[derive(ToJson)]
 #[serde(rename_all = "camelCase")]
 pub struct JsIssue {
     pub doc: usize,

@@ -153,7 +153,7 @@ impl Workspace {
     /// `spec.updateStrategy.rollingUpdate.partition`, applied to the live set.
     pub fn set_partition(&mut self, set: &ObjectRef, partition: u32) {
         let path = ["spec", "updateStrategy", "rollingUpdate", "partition"];
-        self.live_field(set, &path, serde_json::json!(partition));
+        self.live_field(set, &path, kroute::json!(partition));
     }
 
     /// What `kubectl rollout restart` does: a new template annotation, so a new revision that
@@ -168,7 +168,7 @@ impl Workspace {
             "kubectl.kubernetes.io/restartedAt",
         ];
         let stamp = kroute::cluster::time::rfc3339(now);
-        self.live_field(set, &path, serde_json::json!(stamp));
+        self.live_field(set, &path, kroute::json!(stamp));
     }
 
     /// `spec.podManagementPolicy`. Tried on the live set first; when the cluster refuses the
@@ -183,7 +183,7 @@ impl Workspace {
         let edit = Edit::SetField {
             object: set.clone(),
             path: vec!["spec".to_owned(), "podManagementPolicy".to_owned()],
-            value: serde_json::json!(value),
+            value: kroute::json!(value),
         };
         match self.live_edit(&edit) {
             Ok(report) => {
@@ -203,7 +203,7 @@ impl Workspace {
         }
     }
 
-    fn live_field(&mut self, set: &ObjectRef, path: &[&str], value: serde_json::Value) {
+    fn live_field(&mut self, set: &ObjectRef, path: &[&str], value: kroute::json::Value) {
         let edit = Edit::SetField {
             object: set.clone(),
             path: path.iter().map(|s| (*s).to_owned()).collect(),

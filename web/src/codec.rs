@@ -2,6 +2,8 @@
 //! (RFC 4648 §5, no padding), so a whole cluster fits in a URL fragment that never leaves the
 //! browser (fragments are not sent to servers).
 
+use kroute::json::ToJson;
+
 use crate::state::Saved;
 
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -9,9 +11,18 @@ const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwx
 /// The fragment prefix: `#s=<payload>`.
 pub const FRAGMENT_KEY: &str = "s=";
 
+/// The saved workspace as JSON text (what the store keeps and a link carries, deflated).
+pub fn to_text(saved: &Saved) -> String {
+    kroute::json::to_string(&saved.to_json())
+}
+
+/// A saved workspace read back from JSON text; the error says where the text is wrong.
+pub fn from_text(text: &str) -> Result<Saved, String> {
+    kroute::json::from_str_as(text)
+}
+
 pub fn encode(saved: &Saved) -> String {
-    let json = serde_json::to_vec(saved).unwrap_or_default();
-    let packed = miniz_oxide::deflate::compress_to_vec(&json, 9);
+    let packed = miniz_oxide::deflate::compress_to_vec(to_text(saved).as_bytes(), 9);
     base64url(&packed)
 }
 
@@ -21,7 +32,8 @@ pub fn decode(payload: &str) -> Result<Saved, String> {
     // A share link holds manifests, not archives: cap what a crafted link can inflate to.
     let json = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, 8 << 20)
         .map_err(|_| "the link's data is damaged (it does not decompress)".to_owned())?;
-    serde_json::from_slice(&json).map_err(|e| format!("the link's data is not a kroute workspace: {e}"))
+    let text = String::from_utf8(json).map_err(|_| "the link's data is not text".to_owned())?;
+    from_text(&text).map_err(|e| format!("the link's data is not a kroute workspace: {e}"))
 }
 
 fn base64url(bytes: &[u8]) -> String {

@@ -190,7 +190,7 @@ mod tests {
                 let edit = Edit::SetField {
                     object: first_deployment(w),
                     path: vec!["spec".to_owned(), "replicas".to_owned()],
-                    value: serde_json::json!(n),
+                    value: kroute::json!(n),
                 };
                 return w.live_edit(&edit).is_ok();
             }

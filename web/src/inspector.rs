@@ -65,7 +65,7 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
                                     <tr class={classes!(p.explanation.matched.then_some("yes"))}>
                                         <td>{ &p.pod }</td>
                                         { for p.explanation.terms.iter().map(|t| html! {
-                                            <td title={serde_json::to_value(&t.reason).map(|v| v.to_string()).unwrap_or_default()}>{ if t.matched { "✓" } else { "✗" } }</td>
+                                            <td title={kroute::json::ToJson::to_json(&t.reason).to_string()}>{ if t.matched { "✓" } else { "✗" } }</td>
                                         }) }
                                         <td>{ if p.explanation.matched { "✓" } else { "✗" } }</td>
                                     </tr>
@@ -99,9 +99,10 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
                     <ul class="dns">{ for s.dns.iter().map(|a| html! {
                         <li><code>{ &a.query }</code>{ " → " }{
                             if a.records.is_empty() { "NXDOMAIN".to_owned() } else {
-                                a.records.iter().map(|r| serde_json::to_value(r).ok()
-                                    .and_then(|v| v.get("ip").or(v.get("target")).and_then(|x| x.as_str()).map(str::to_owned))
-                                    .unwrap_or_default()).collect::<Vec<_>>().join(", ")
+                                a.records.iter().map(|r| {
+                                    let v = kroute::json::ToJson::to_json(r);
+                                    v.get("ip").or(v.get("target")).and_then(|x| x.as_str()).unwrap_or_default().to_owned()
+                                }).collect::<Vec<_>>().join(", ")
                             }
                         }</li>
                     }) }</ul>
@@ -133,7 +134,7 @@ fn detail(i: &Inspection, on_select: &Callback<ObjectRef>) -> Html {
 }
 
 /// `k=v,k2=v2`, in key order.
-fn map_text(v: Option<&serde_json::Value>) -> String {
+fn map_text(v: Option<&kroute::json::Value>) -> String {
     v.and_then(|v| v.as_object())
         .map(|m| {
             m.iter()
@@ -151,7 +152,7 @@ fn field_input(
     current: String,
     object: &ObjectRef,
     path: &'static [&'static str],
-    parse: fn(&str) -> Result<serde_json::Value, String>,
+    parse: fn(&str) -> Result<kroute::json::Value, String>,
     on_edit: &Callback<Edit>,
 ) -> Html {
     let (cb, object) = (on_edit.clone(), object.clone());
@@ -182,25 +183,24 @@ fn field_input(
     }
 }
 
-fn labels_value(text: &str) -> Result<serde_json::Value, String> {
+fn labels_value(text: &str) -> Result<kroute::json::Value, String> {
     let map = kroute::selector::equality_map(text).map_err(|e| e.to_string())?;
-    // Extended rather than collected: serde_json's Map::from_iter sorts first (see kroute::sort).
-    let mut object = serde_json::Map::new();
-    object.extend(map.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))));
-    Ok(serde_json::Value::Object(object))
+    let mut object = kroute::json::Map::new();
+    object.extend(map.into_iter().map(|(k, v)| (k, kroute::json::Value::String(v))));
+    Ok(kroute::json::Value::Object(object))
 }
 
-fn replicas_value(text: &str) -> Result<serde_json::Value, String> {
+fn replicas_value(text: &str) -> Result<kroute::json::Value, String> {
     text.trim()
         .parse::<u32>()
-        .map(serde_json::Value::from)
+        .map(kroute::json::Value::from)
         .map_err(|_| "replicas is a whole number".to_owned())
 }
 
-fn service_type_value(text: &str) -> Result<serde_json::Value, String> {
+fn service_type_value(text: &str) -> Result<kroute::json::Value, String> {
     let t = text.trim();
     if kroute::model::ServiceType::parse(t).is_some() {
-        Ok(serde_json::Value::from(t))
+        Ok(kroute::json::Value::from(t))
     } else {
         Err("ClusterIP, NodePort, LoadBalancer or ExternalName".to_owned())
     }
@@ -265,7 +265,7 @@ pub fn inspector(props: &InspectorProps) -> Html {
                         { fields(&i, &props.on_edit) }
                         { detail(&i, &props.on_select) }
                         <details><summary>{ "Object" }</summary>
-                            <pre>{ serde_json::to_string_pretty(&i.json).unwrap_or_default() }</pre>
+                            <pre>{ kroute::json::to_string_pretty(&i.json) }</pre>
                         </details>
                     </>
                 },

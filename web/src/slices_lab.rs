@@ -17,12 +17,12 @@ use kroute::view::{
     change_churn, churn_series, slice_bins, slice_services, ChangeChurn, ChurnSeries, SliceBins,
 };
 use kroute::ObjectRef;
-use serde::{Deserialize, Serialize};
+use kroute::json::{FromJson, ToJson};
 
 use crate::state::Workspace;
 
 /// Cluster settings beyond the manifests; saved and shared with them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ClusterSettings {
     /// `--max-endpoints-per-slice` (1–1000).
@@ -235,7 +235,7 @@ impl Workspace {
                     ]
                     .map(String::from)
                     .to_vec(),
-                    value: serde_json::json!(kroute::cluster::time::rfc3339(start)),
+                    value: kroute::json!(kroute::cluster::time::rfc3339(start)),
                 };
                 let report = self.live_edit(&edit)?;
                 (format!("rollout restart {}", short(workload)), report)
@@ -452,18 +452,19 @@ mod tests {
         assert_eq!(w.slice_watchers(), 5);
         // (what it is saved as, what comes back)
         let saved = w.saved();
-        let json = serde_json::to_string(&saved).expect("json");
+        let json = crate::codec::to_text(&saved);
         assert!(json.contains("\"maxEndpointsPerSlice\":1"), "{json}");
-        let back = Workspace::new(serde_json::from_str(&json).expect("reads"));
+        let back = Workspace::new(crate::codec::from_text(&json).expect("reads"));
         assert_eq!(back.cluster, w.cluster);
         let link = crate::codec::decode(&crate::codec::encode(&saved)).expect("link");
         assert_eq!(link.cluster, w.cluster);
         // Old stores and links (no settings) load with the defaults; defaults are left out.
         let plain =
-            serde_json::to_value(crate::state::example_saved("nodeport").expect("example")).expect("json");
-        let keys: Vec<&String> = plain.as_object().expect("object").keys().collect();
+            kroute::json::ToJson::to_json(&crate::state::example_saved("nodeport").expect("example"));
+        let mut keys: Vec<&String> = plain.as_object().expect("object").keys().collect();
+        keys.sort();
         assert_eq!(keys, ["request", "text"], "a store as it was before settings");
-        let old: crate::state::Saved = serde_json::from_value(plain).expect("old store");
+        let old: crate::state::Saved = kroute::json::FromJson::from_json(&plain).expect("old store");
         assert!(old.cluster.is_default());
         // An example keeps the settings; Reset (the first example as a whole) does not.
         w.load_example("ingress");

@@ -15,7 +15,7 @@ use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
-use serde::{Deserialize, Serialize};
+use kroute::json::{FromJson, ToJson};
 
 pub use crate::slices_lab::{ClusterSettings, SlicesLab};
 
@@ -58,7 +58,7 @@ impl Snapshot {
 }
 
 /// What the request bar holds.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub struct RequestForm {
     pub from: Source,
     pub url: String,
@@ -115,7 +115,7 @@ impl RequestForm {
 }
 
 /// What is kept (localStorage) and shared (the URL fragment): what the user typed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, ToJson, FromJson)]
 pub struct Saved {
     pub text: String,
     pub request: RequestForm,
@@ -421,7 +421,7 @@ impl Workspace {
         let edit = Edit::SetField {
             object: object.clone(),
             path: vec!["spec".to_owned(), "replicas".to_owned()],
-            value: serde_json::json!(replicas),
+            value: kroute::json!(replicas),
         };
         let edited = draw::edit(&self.text, &snap.cluster, &edit).map_err(|e| e.to_string())?;
         let report = self
@@ -628,7 +628,7 @@ mod tests {
             path: ["spec", "template", "metadata", "annotations"]
                 .map(String::from)
                 .to_vec(),
-            value: serde_json::json!({"kubectl.kubernetes.io/restartedAt": "2026-11-26T18:00:00Z"}),
+            value: kroute::json!({"kubectl.kubernetes.io/restartedAt": "2026-11-26T18:00:00Z"}),
         };
         let report = w.live_edit(&restart).expect("applied in place");
         let new_sets = |r: &ChangeReport| {

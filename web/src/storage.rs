@@ -3,7 +3,7 @@
 //! store is moved aside (never deleted), so nothing the user typed is lost silently.
 
 use crate::codec;
-use crate::state::{Saved, Workspace};
+use crate::state::Workspace;
 
 pub const STORE_KEY: &str = "kroute.workspace.v1";
 /// Where a store that could not be read is kept.
@@ -18,12 +18,12 @@ fn storage() -> Option<web_sys::Storage> {
 /// Saves what the user typed. Failures (private mode, quota) are reported, not thrown.
 pub fn save(ws: &Workspace) -> Result<(), String> {
     let store = storage().ok_or("this browser gives the page no localStorage")?;
-    let json = serde_json::to_string(&ws.saved()).map_err(|e| e.to_string())?;
+    let json = codec::to_text(&ws.saved());
     let refused = |_| "the browser refused to store the workspace (storage full?)".to_owned();
     store.set_item(STORE_KEY, &json).map_err(refused)?;
     match &ws.previous {
         Some(p) => {
-            let json = serde_json::to_string(p).map_err(|e| e.to_string())?;
+            let json = codec::to_text(p);
             store.set_item(PREVIOUS_KEY, &json).map_err(refused)
         }
         None => store.remove_item(PREVIOUS_KEY).map_err(refused),
@@ -57,7 +57,7 @@ pub fn initial_workspace() -> Workspace {
         }
     });
     if ws.previous.is_none() {
-        ws.previous = get(PREVIOUS_KEY).and_then(|raw| serde_json::from_slice(raw.as_bytes()).ok());
+        ws.previous = get(PREVIOUS_KEY).and_then(|raw| codec::from_text(&raw).ok());
     }
     ws
 }
@@ -69,7 +69,7 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
         return match codec::decode(&payload) {
             Ok(saved) => {
                 // What this browser had stays one click away.
-                let mut ws = match stored.and_then(|raw| serde_json::from_slice::<Saved>(raw.as_bytes()).ok())
+                let mut ws = match stored.and_then(|raw| codec::from_text(&raw).ok())
                 {
                     Some(mine) => Workspace::new(mine),
                     None => Workspace::starter(),
@@ -89,8 +89,7 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
     }
     match stored {
         None => Workspace::starter(),
-        // from_slice, as the share link's codec: one JSON reader in the wasm, not two.
-        Some(raw) => match serde_json::from_slice::<Saved>(raw.as_bytes()) {
+        Some(raw) => match codec::from_text(&raw) {
             Ok(saved) => Workspace::new(saved),
             Err(e) => {
                 keep_damaged(&raw);
@@ -113,7 +112,7 @@ mod tests {
     fn start_up_prefers_a_link_then_the_store_and_reports_damage() {
         let ingress = example_saved("ingress").unwrap();
         let good_link = codec::encode(&ingress);
-        let stored = serde_json::to_string(&example_saved("statefulset").unwrap()).unwrap();
+        let stored = codec::to_text(&example_saved("statefulset").unwrap());
         let first = example_saved(FIRST_EXAMPLE).unwrap();
         // (link, store, expected text, notice starts with, damaged store kept)
         type Case<'a> = (Option<&'a str>, Option<&'a str>, &'a str, Option<&'a str>, bool);

@@ -4,7 +4,7 @@
 //! away, rendered as it is.
 
 use kroute::dataplane::route::{Fate, Hop, HttpWhy, Step, Trace, Verdict};
-use serde_json::Value;
+use kroute::json::{ToJson, Value};
 use yew::prelude::*;
 
 use crate::state::SendResult;
@@ -14,16 +14,13 @@ pub struct TraceProps {
     pub result: Option<SendResult>,
 }
 
-fn reason_kind(v: &impl serde::Serialize) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| {
-            v.get("why")
-                .and_then(|w| w.get("kind"))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        })
-        .unwrap_or_default()
+fn reason_kind(v: &impl ToJson) -> String {
+    v.to_json()["why"]["kind"].as_str().unwrap_or_default().to_owned()
+}
+
+/// The `kind` of a reason, as the core names it.
+fn kind_of(v: &impl ToJson) -> String {
+    v.to_json()["kind"].as_str().unwrap_or_default().to_owned()
 }
 
 /// The verdict in one line.
@@ -40,10 +37,7 @@ pub fn verdict_text(v: &Verdict) -> String {
         Verdict::Http { status, by, why } => {
             let why = match why {
                 HttpWhy::HttpsRedirect { location } => format!("redirect to {location}"),
-                other => serde_json::to_value(other)
-                    .ok()
-                    .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
-                    .unwrap_or_default(),
+                other => kind_of(other),
             };
             format!("HTTP {status} from {by}: {why}")
         }
@@ -106,7 +100,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
     match &h.step {
         Step::Dns { answer, picked } => {
             for a in &answer.attempts {
-                let v = serde_json::to_value(a).unwrap_or(Value::Null);
+                let v = a.to_json();
                 let fqdn = v.get("fqdn").and_then(Value::as_str).unwrap_or_default();
                 let outcome = v.get("outcome").and_then(Value::as_str).unwrap_or_default();
                 let why = v
@@ -182,10 +176,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                     Fate::Candidate => "candidate".to_owned(),
                     Fate::Excluded { why } => format!(
                         "excluded: {}",
-                        serde_json::to_value(why)
-                            .ok()
-                            .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
-                            .unwrap_or_default()
+                        kind_of(why)
                     ),
                 };
                 out.push(format!(
@@ -204,16 +195,13 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
             if let Some(a) = &k.affinity {
                 out.push(format!(
                     "session affinity: {}",
-                    serde_json::to_value(a)
-                        .ok()
-                        .and_then(|v| v.get("kind").and_then(Value::as_str).map(str::to_owned))
-                        .unwrap_or_default()
+                    kind_of(a)
                 ));
             }
         }
         Step::Ingress { decision, tls, .. } => {
             for r in &decision.reasons {
-                out.push(compact(&serde_json::to_value(r).unwrap_or(Value::Null)));
+                out.push(compact(&r.to_json()));
             }
             if let Some(t) = tls {
                 out.push(format!(
@@ -226,7 +214,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
             if let Some(l) = &decision.reasons.listener {
                 out.push(format!(
                     "listener: {}",
-                    compact(&serde_json::to_value(l).unwrap_or(Value::Null))
+                    compact(&l.to_json())
                 ));
             }
             for c in &decision.reasons.candidates {
@@ -234,7 +222,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                     "{} rule {}: {}",
                     c.route,
                     c.rule,
-                    compact(&serde_json::to_value(&c.outcome).unwrap_or(Value::Null))
+                    compact(&c.outcome.to_json())
                 ));
             }
             for b in &decision.reasons.backends {
@@ -249,7 +237,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                             "{} rule {}: {}",
                             c.route,
                             c.rule,
-                            compact(&serde_json::to_value(&c.outcome).unwrap_or(Value::Null))
+                            compact(&c.outcome.to_json())
                         ));
                     }
                     for b in &d.reasons.backends {
@@ -354,10 +342,7 @@ fn compact(v: &Value) -> String {
 }
 
 fn render_hop(i: usize, h: &Hop) -> Html {
-    // Through a Value: one Serialize instance per type (to_value is used above too), not two.
-    let data = serde_json::to_value(h)
-        .and_then(|v| serde_json::to_string_pretty(&v))
-        .unwrap_or_default();
+    let data = kroute::json::to_string_pretty(&h.to_json());
     html! {
         <li class={classes!("hop", h.kind())}>
             <div class="hop-title"><span class="hop-index">{ i + 1 }</span>{ hop_title(h) }</div>

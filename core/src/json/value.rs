@@ -425,6 +425,15 @@ impl core::ops::Index<&str> for Value {
     }
 }
 
+/// `map["key"]`: the member, or `null` when it is missing.
+impl core::ops::Index<&str> for Map {
+    type Output = Value;
+
+    fn index(&self, key: &str) -> &Value {
+        self.get(key).unwrap_or(&super::NULL)
+    }
+}
+
 /// `value["key"] = x`: sets the member, adding it when missing. A value that is not an object
 /// becomes an empty object first (building a value never panics).
 impl core::ops::IndexMut<&str> for Value {
