@@ -15,7 +15,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-
 use crate::cluster::Cluster;
 use crate::model::{EndpointSlice, Kind, Object, Service, ServiceType};
 use crate::sort::SharedSort;

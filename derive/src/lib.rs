@@ -85,9 +85,7 @@ fn add_bounds(input: &DeriveInput, bound: Tokens) -> syn::Generics {
     let params: Vec<Ident> = generics.type_params().map(|p| p.ident.clone()).collect();
     let where_clause = generics.make_where_clause();
     for p in params {
-        where_clause
-            .predicates
-            .push(syn::parse_quote!(#p: #bound));
+        where_clause.predicates.push(syn::parse_quote!(#p: #bound));
     }
     generics
 }
@@ -136,7 +134,9 @@ fn array_of(fields: &[Field]) -> Tokens {
         let access = &f.access;
         quote!(::kroute::json::ToJson::to_json(&#access))
     });
-    quote!(::kroute::json::Value::Array(::kroute::json::__private::vec![#(#items),*]))
+    quote!(::kroute::json::Value::Array(
+        ::kroute::json::__private::vec![#(#items),*]
+    ))
 }
 
 /// What a struct's (or a variant's) fields are written as, serde's way: named fields as an
@@ -189,7 +189,9 @@ fn to_json(input: &DeriveInput) -> syn::Result<Tokens> {
                     (_, _, true) => fields_value(&v.fields, &fs),
                     (Some(tag), None, _) => match &v.fields {
                         Fields::Named(_) => object_of(&fs, Some((tag, &vname))),
-                        Fields::Unit => quote!(::kroute::json::tagged(#tag, #vname, ::kroute::json::Value::Null)),
+                        Fields::Unit => {
+                            quote!(::kroute::json::tagged(#tag, #vname, ::kroute::json::Value::Null))
+                        }
                         Fields::Unnamed(u) if u.unnamed.len() == 1 => {
                             let inner = fields_value(&v.fields, &fs);
                             quote!(::kroute::json::tagged(#tag, #vname, #inner))
@@ -202,7 +204,9 @@ fn to_json(input: &DeriveInput) -> syn::Result<Tokens> {
                         }
                     },
                     (Some(tag), Some(content), _) => match &v.fields {
-                        Fields::Unit => quote!(::kroute::json::adjacent(#tag, #vname, #content, ::core::option::Option::None)),
+                        Fields::Unit => {
+                            quote!(::kroute::json::adjacent(#tag, #vname, #content, ::core::option::Option::None))
+                        }
                         _ => {
                             let inner = fields_value(&v.fields, &fs);
                             quote!(::kroute::json::adjacent(#tag, #vname, #content, ::core::option::Option::Some(#inner)))
@@ -240,7 +244,10 @@ fn to_json(input: &DeriveInput) -> syn::Result<Tokens> {
             }
         }
         Data::Union(_) => {
-            return Err(syn::Error::new_spanned(input, "kroute-derive: unions are not supported"))
+            return Err(syn::Error::new_spanned(
+                input,
+                "kroute-derive: unions are not supported",
+            ))
         }
     };
     Ok(quote! {
@@ -259,11 +266,7 @@ fn to_json(input: &DeriveInput) -> syn::Result<Tokens> {
 /// Whether a type is `Option<…>`: serde reads a missing `Option` field as `None`.
 fn is_option(ty: &Type) -> bool {
     match ty {
-        Type::Path(p) => p
-            .path
-            .segments
-            .last()
-            .is_some_and(|s| s.ident == "Option"),
+        Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
         Type::Group(g) => is_option(&g.elem),
         _ => false,
     }
@@ -327,7 +330,9 @@ fn read_named(
         };
         builds.push(quote!(#member: #value));
         if !f.attrs.skip {
-            arms.push(quote!(#name => #binding = ::core::option::Option::Some(::kroute::json::field(key, value)?),));
+            arms.push(
+                quote!(#name => #binding = ::core::option::Option::Some(::kroute::json::field(key, value)?),),
+            );
         }
     }
     let unknown = unknown_arm(deny, fields, skip_key);
@@ -378,7 +383,10 @@ fn from_json(input: &DeriveInput) -> syn::Result<Tokens> {
             enum_from_json(&c, name, e)?
         }
         Data::Union(_) => {
-            return Err(syn::Error::new_spanned(input, "kroute-derive: unions are not supported"))
+            return Err(syn::Error::new_spanned(
+                input,
+                "kroute-derive: unions are not supported",
+            ))
         }
     };
     Ok(quote! {

@@ -6,9 +6,9 @@ use kroute::dataplane::gateway::{GatewayDecision, GatewayReasons, GatewayVerdict
 use kroute::dataplane::ingress::{
     HttpsRedirect, IngressDecision, IngressMatch, IngressReason, IngressWarning,
 };
+use kroute::json::ToJson;
 use kroute::manifest::{locate_references, ManifestObject};
 use kroute::ObjectRef;
-use kroute::json::ToJson;
 
 /// `matchIngress`: who answers, and why.
 #[derive(Clone, Debug, PartialEq, ToJson)]
@@ -147,10 +147,10 @@ mod tests {
     use kroute::cluster::{Cluster, ClusterConfig};
     use kroute::dataplane::gateway::{match_http_route, ClusterFacts, HttpRequest};
     use kroute::dataplane::ingress::IngressRouter;
+    use kroute::json;
     use kroute::manifest::parse_manifests;
     use kroute::model::{Gateway, HttpRoute, Ingress, Object};
     use kroute::rng::Rng;
-    use kroute::json;
 
     const INGRESS: &str = r#"
 apiVersion: networking.k8s.io/v1

@@ -10,9 +10,9 @@ use kroute::cluster::ClusterConfig;
 use kroute::dataplane::kube_proxy::ProxyMode;
 use kroute::dataplane::route::{PortForward, Request, Source};
 use kroute::dns::RecordType;
-use kroute::model::Kind;
 use kroute::json::FromJson;
 use kroute::json::Value;
+use kroute::model::Kind;
 
 /// A bad argument: where (`request.from`, `options.gateway`) and what is wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -539,7 +539,11 @@ mod tests {
 
     #[test]
     fn route_requests() {
-        let input = |v: Value| <RouteInput as kroute::json::FromJson>::from_json(&v).unwrap().into_request();
+        let input = |v: Value| {
+            <RouteInput as kroute::json::FromJson>::from_json(&v)
+                .unwrap()
+                .into_request()
+        };
         let r = input(json!({"url": "web", "clientIp": "192.0.2.1", "method": "post"})).unwrap();
         assert_eq!(
             r.from,
@@ -566,7 +570,8 @@ mod tests {
         for (case, path) in cases {
             assert_eq!(input(case.clone()).unwrap_err().path, path, "{case}");
         }
-        let typo = <RouteInput as kroute::json::FromJson>::from_json(&json!({"url": "web", "header": {}})).unwrap_err();
+        let typo = <RouteInput as kroute::json::FromJson>::from_json(&json!({"url": "web", "header": {}}))
+            .unwrap_err();
         assert!(typo.to_string().contains("unknown field `header`"), "{typo}");
     }
 
@@ -622,10 +627,11 @@ mod tests {
 
     #[test]
     fn cluster_options() {
-        let config =
-            <ClusterOptions as kroute::json::FromJson>::from_json(&json!({"nodes": 5, "proxyMode": "ipvs", "seed": 9}))
-                .unwrap()
-                .into_config();
+        let config = <ClusterOptions as kroute::json::FromJson>::from_json(
+            &json!({"nodes": 5, "proxyMode": "ipvs", "seed": 9}),
+        )
+        .unwrap()
+        .into_config();
         assert_eq!(
             (config.default_nodes, config.proxy_mode, config.seed),
             (5, ProxyMode::Ipvs, 9)

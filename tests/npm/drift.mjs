@@ -1,5 +1,6 @@
-// The .d.ts against the Rust source it describes: every serde type the package returns is read
-// from the core's source (names, serde attributes, fields, variants) and compared with the
+// The .d.ts against the Rust source it describes: every type the package returns (each a
+// `#[derive(ToJson)]`, which reads serde's attribute syntax) is read from the core's source
+// (names, serde attributes, fields, variants) and compared with the
 // declaration of the same name. A variant or field added to the core without its declaration —
 // even one no test happens to produce — fails here; tsc over real answers (types.test.mjs)
 // checks the shapes that do occur.
@@ -8,7 +9,7 @@
 // brace bodies, attributes are `#[...]`, and the serde attributes used are `rename_all`,
 // `rename_all_fields`, `tag`, `content`, `rename`, `skip_serializing_if` and `flatten`.
 
-/** Rust file (relative to core/src) → the serde types in it the package hands out. */
+/** Rust file (relative to core/src) → the ToJson types in it the package hands out. */
 export const SOURCES = {
   "dataplane/route/trace.rs": "*",
   "dataplane/route/request.rs": ["Source", "PortForward", "ForwardTarget", "Url"],
@@ -249,7 +250,7 @@ export function drift(dts, read) {
   const problems = [];
   let checked = 0;
   for (const [file, wanted] of Object.entries(SOURCES)) {
-    const items = rustItems(read(file)).filter((i) => /\bSerialize\b/.test(i.attrs));
+    const items = rustItems(read(file)).filter((i) => /\bToJson\b/.test(i.attrs));
     const names = wanted === "*" ? items.map((i) => i.name) : wanted;
     for (const name of names) {
       const item = items.find((i) => i.name === name);

@@ -12,12 +12,12 @@
 use kroute::cluster::{ChangeReport, Cluster, ClusterConfig, ServiceChurn};
 use kroute::controllers::pods::PodAction;
 use kroute::endpoints::{estimate, Estimation, ObjectSizeModel, KEP_752_ENDPOINTS, KEP_752_NODES};
+use kroute::json::{FromJson, ToJson};
 use kroute::manifest::draw::Edit;
 use kroute::view::{
     change_churn, churn_series, slice_bins, slice_services, ChangeChurn, ChurnSeries, SliceBins,
 };
 use kroute::ObjectRef;
-use kroute::json::{FromJson, ToJson};
 
 use crate::state::Workspace;
 
@@ -459,8 +459,7 @@ mod tests {
         let link = crate::codec::decode(&crate::codec::encode(&saved)).expect("link");
         assert_eq!(link.cluster, w.cluster);
         // Old stores and links (no settings) load with the defaults; defaults are left out.
-        let plain =
-            kroute::json::ToJson::to_json(&crate::state::example_saved("nodeport").expect("example"));
+        let plain = kroute::json::ToJson::to_json(&crate::state::example_saved("nodeport").expect("example"));
         let mut keys: Vec<&String> = plain.as_object().expect("object").keys().collect();
         keys.sort();
         assert_eq!(keys, ["request", "text"], "a store as it was before settings");

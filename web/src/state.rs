@@ -11,11 +11,11 @@ use kroute::dataplane::route::{
     ExpectedShares, Request, RequestError, RouteState, Source, Trace, TrafficOptions,
 };
 use kroute::examples::{examples, Example};
+use kroute::json::{FromJson, ToJson};
 use kroute::manifest::draw::{self, Change, Edit};
 use kroute::manifest::{load_cluster, ExportOptions, ManifestIssue, SETTLE_MS};
 use kroute::view::{object_tree, route_sources, topology, NamespaceTree, SourceChoice, Topology};
 use kroute::ObjectRef;
-use kroute::json::{FromJson, ToJson};
 
 pub use crate::slices_lab::{ClusterSettings, SlicesLab};
 

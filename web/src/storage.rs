@@ -69,8 +69,7 @@ pub fn initial(link: Option<String>, stored: Option<String>, keep_damaged: impl 
         return match codec::decode(&payload) {
             Ok(saved) => {
                 // What this browser had stays one click away.
-                let mut ws = match stored.and_then(|raw| codec::from_text(&raw).ok())
-                {
+                let mut ws = match stored.and_then(|raw| codec::from_text(&raw).ok()) {
                     Some(mine) => Workspace::new(mine),
                     None => Workspace::starter(),
                 };

@@ -174,10 +174,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                 let fate = match &e.fate {
                     Fate::Chosen => "chosen".to_owned(),
                     Fate::Candidate => "candidate".to_owned(),
-                    Fate::Excluded { why } => format!(
-                        "excluded: {}",
-                        kind_of(why)
-                    ),
+                    Fate::Excluded { why } => format!("excluded: {}", kind_of(why)),
                 };
                 out.push(format!(
                     "{} {} on {} — {fate}",
@@ -193,10 +190,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
                 out.push("no ready endpoint: serving-terminating ones are used".into());
             }
             if let Some(a) = &k.affinity {
-                out.push(format!(
-                    "session affinity: {}",
-                    kind_of(a)
-                ));
+                out.push(format!("session affinity: {}", kind_of(a)));
             }
         }
         Step::Ingress { decision, tls, .. } => {
@@ -212,10 +206,7 @@ pub fn hop_lines(h: &Hop) -> Vec<String> {
         }
         Step::Gateway { decision, .. } => {
             if let Some(l) = &decision.reasons.listener {
-                out.push(format!(
-                    "listener: {}",
-                    compact(&l.to_json())
-                ));
+                out.push(format!("listener: {}", compact(&l.to_json())));
             }
             for c in &decision.reasons.candidates {
                 out.push(format!(

@@ -5,7 +5,6 @@ use crate::json::{FromJson, ToJson};
 use alloc::format;
 use alloc::string::{String, ToString};
 
-
 use crate::ipam::{Ipv4Cidr, PortRange};
 
 /// Everything a [`super::Cluster`] is created from. The same config (seed included) and the

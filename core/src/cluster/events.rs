@@ -5,7 +5,6 @@ use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use crate::error::ObjectRef;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]

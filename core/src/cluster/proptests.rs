@@ -7,8 +7,8 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-use proptest::prelude::*;
 use crate::json;
+use proptest::prelude::*;
 
 use super::{Cluster, ClusterConfig};
 use crate::controllers::pods::PodAction;

@@ -26,7 +26,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
 
-
 use super::{Cluster, ObjectKey};
 use crate::controllers::services::managed_selector;
 use crate::error::{FieldPath, ObjectRef};

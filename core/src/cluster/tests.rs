@@ -1,10 +1,10 @@
 //! The cluster model end to end: apply, controllers, clock, DNS. Each test is a scenario
 //! written as data where it can be.
 
-use alloc::string::{String, ToString};
-use alloc::vec::Vec;
 use crate::json;
 use crate::json::Value;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use super::*;
 use crate::dns::{Attempt, Record, RecordType};

@@ -12,7 +12,6 @@ use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-
 use super::services::managed_selector;
 use crate::cluster::{ChangeReport, Cluster, ObjectKey, Warning};
 use crate::endpoints::{

@@ -40,7 +40,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-
 use crate::collections::VecMap;
 use crate::error::{FieldError, FieldErrorKind, FieldPath};
 

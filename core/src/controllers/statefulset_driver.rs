@@ -1,8 +1,8 @@
 //! Runs the StatefulSet controller (`statefulset::step`) against the cluster: maps the API object
 //! and its pods onto the controller's view, and carries out the actions it returns.
 
-use crate::json::ToJson;
 use crate::collections::{VecMap, VecSet};
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;

@@ -825,7 +825,10 @@ fn results_serialize_as_tagged_camel_case() {
         spec_json["update"],
         crate::json!({ "type": "RollingUpdate", "partition": 0, "maxUnavailable": 1 })
     );
-    assert_eq!(<SetSpec as crate::json::FromJson>::from_json(&spec_json).unwrap(), spec);
+    assert_eq!(
+        <SetSpec as crate::json::FromJson>::from_json(&spec_json).unwrap(),
+        spec
+    );
 }
 
 #[test]

@@ -8,7 +8,6 @@ use crate::json::{FromJson, ToJson};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use crate::rng::Rng;
 
 /// An endpoint as kube-proxy reads it from EndpointSlices (nil conditions already defaulted),

@@ -13,9 +13,8 @@
 //! change is O(writes). The KEP's figures are for an uncapped object; since v1.22 the real
 //! object stops at 1000 addresses (pass `min(count, 1000)` to model that).
 
-
-use crate::json::ToJson;
 use super::output::SliceWrite;
+use crate::json::ToJson;
 
 /// Bytes an object takes: `overhead + per_endpoint × endpoints`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ToJson)]

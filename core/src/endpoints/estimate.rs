@@ -13,7 +13,6 @@ use alloc::format;
 use alloc::vec;
 use alloc::vec::Vec;
 
-
 use super::churn::{ChurnReport, ChurnTotals, EndpointsWrite, ObjectSizeModel};
 use super::output::{ReconcileError, WriteCounts};
 use super::service_slices::ServiceSlices;

@@ -17,7 +17,6 @@ use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::pod::{parse_pod_ip, should_set_hostname, PodInput, PodPhase};
 use super::types::{AddressType, PortSpec, ServiceInfo, LABEL_HEADLESS};
 use crate::collections::VecMap;

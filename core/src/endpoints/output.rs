@@ -6,7 +6,6 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-
 use super::types::{AddressType, EndpointKey, Slice};
 use crate::collections::VecMap;
 use crate::error::FieldError;

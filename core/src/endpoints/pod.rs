@@ -7,7 +7,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::{IpAddr, Ipv4Addr};
 
-
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointConditions, EndpointKey, PortSpec, Protocol, ServiceInfo,
 };

@@ -126,7 +126,10 @@ pub(crate) fn unexpected(value: &Value) -> String {
 
 /// `invalid type: string "x", expected i64`.
 pub fn invalid_type(value: &Value, expected: &str) -> DecodeError {
-    DecodeError::new(format!("invalid type: {}, expected {expected}", unexpected(value)))
+    DecodeError::new(format!(
+        "invalid type: {}, expected {expected}",
+        unexpected(value)
+    ))
 }
 
 /// The object a struct is read from (`expected` names it: `struct Service`); anything else is

@@ -72,7 +72,11 @@ impl Parser<'_> {
     }
 
     fn expect_word(&mut self, word: &str, value: Value) -> Result<Value, ParseError> {
-        if self.text.get(self.at..).is_some_and(|rest| rest.starts_with(word)) {
+        if self
+            .text
+            .get(self.at..)
+            .is_some_and(|rest| rest.starts_with(word))
+        {
             self.at += word.len();
             Ok(value)
         } else {
@@ -203,9 +207,7 @@ impl Parser<'_> {
                     out.push(escaped);
                 }
                 Some(_) => {
-                    return Err(self.error(
-                        "control character (\\u0000-\\u001F) found while parsing a string",
-                    ))
+                    return Err(self.error("control character (\\u0000-\\u001F) found while parsing a string"))
                 }
             }
         }
@@ -213,7 +215,11 @@ impl Parser<'_> {
 
     fn hex4(&mut self) -> Result<u32, ParseError> {
         let digits = self.text.get(self.at..self.at + 4);
-        match digits.and_then(|d| u32::from_str_radix(d, 16).ok().filter(|_| d.bytes().all(|b| b.is_ascii_hexdigit()))) {
+        match digits.and_then(|d| {
+            u32::from_str_radix(d, 16)
+                .ok()
+                .filter(|_| d.bytes().all(|b| b.is_ascii_hexdigit()))
+        }) {
             Some(n) => {
                 self.at += 4;
                 Ok(n)

@@ -79,7 +79,9 @@ fn writes_what_serde_json_writes() {
 fn floats_read_back_and_match_serde_json() {
     // A spread of magnitudes and digit counts, both signs.
     let mut x = 1.0e-12_f64;
-    let mut floats = vec![0.0, -0.0, 0.5, 2.5, 100.0, 1e-5, 9.999e-6, 1e16, 9.9e15, 123.456e20];
+    let mut floats = vec![
+        0.0, -0.0, 0.5, 2.5, 100.0, 1e-5, 9.999e-6, 1e16, 9.9e15, 123.456e20,
+    ];
     while x < 1e25 {
         floats.push(x);
         floats.push(-x * 1.7);
@@ -98,7 +100,10 @@ fn floats_read_back_and_match_serde_json() {
 #[test]
 fn reads_what_serde_json_reads() {
     for v in values() {
-        for text in [serde_json::to_string(&v).unwrap(), serde_json::to_string_pretty(&v).unwrap()] {
+        for text in [
+            serde_json::to_string(&v).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap(),
+        ] {
             let ours = from_str(&text).unwrap_or_else(|e| panic!("{text}: {e}"));
             assert_eq!(ours, from_serde(&v), "{text}");
         }
@@ -135,7 +140,12 @@ fn refuses_what_serde_json_refuses_at_the_same_place() {
         ("{1:2}", "key must be a string", 1, 2),
         ("\"abc", "EOF while parsing a string", 1, 5),
         ("\"a\\qb\"", "invalid escape", 1, 4),
-        ("\"a\nb\"", "control character (\\u0000-\\u001F) found while parsing a string", 1, 3),
+        (
+            "\"a\nb\"",
+            "control character (\\u0000-\\u001F) found while parsing a string",
+            1,
+            3,
+        ),
         ("01", "trailing characters", 1, 2),
         ("1.", "invalid number", 1, 3),
         ("-", "invalid number", 1, 2),
@@ -150,7 +160,10 @@ fn refuses_what_serde_json_refuses_at_the_same_place() {
             (*message, *line, *column),
             "{text:?}"
         );
-        assert!(serde_json::from_str::<serde_json::Value>(text).is_err(), "{text:?}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(text).is_err(),
+            "{text:?}"
+        );
     }
     let deep = "[".repeat(200);
     assert_eq!(from_str(&deep).unwrap_err().message, "recursion limit exceeded");
@@ -201,7 +214,20 @@ struct Inner {
     r#type: String,
 }
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize, ToJson, FromJson)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    ToJson,
+    FromJson,
+)]
 #[serde(rename_all = "camelCase")]
 enum Mode {
     #[default]
@@ -226,8 +252,14 @@ struct Strict {
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize, ToJson, FromJson)]
 #[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
 enum Internal {
-    External { client_ip: Option<String> },
-    Pod { name: String, #[serde(default)] namespace_name: Option<String> },
+    External {
+        client_ip: Option<String>,
+    },
+    Pod {
+        name: String,
+        #[serde(default)]
+        namespace_name: Option<String>,
+    },
     Node(NodeBody),
     Nothing,
 }
@@ -323,10 +355,19 @@ fn derived_to_json_writes_what_serde_writes() {
         plain_name: "web".to_string(),
         maybe_port: Some(80),
         pod_ip: "10.0.0.1".to_string(),
-        items: vec![Inner { n: -3, r#type: "x".to_string() }, Inner::default()],
-        labels: [("b".to_string(), "2".to_string()), ("a".to_string(), "1".to_string())]
-            .into_iter()
-            .collect(),
+        items: vec![
+            Inner {
+                n: -3,
+                r#type: "x".to_string(),
+            },
+            Inner::default(),
+        ],
+        labels: [
+            ("b".to_string(), "2".to_string()),
+            ("a".to_string(), "1".to_string()),
+        ]
+        .into_iter()
+        .collect(),
         empty: vec![],
         ratio: 0.75,
         flag: true,
@@ -335,24 +376,34 @@ fn derived_to_json_writes_what_serde_writes() {
     check_to_json(&[full, Defaulted::default()]);
     check_to_json(&[
         Internal::External { client_ip: None },
-        Internal::External { client_ip: Some("1.2.3.4".to_string()) },
-        Internal::Pod { name: "a".to_string(), namespace_name: Some("n".to_string()) },
-        Internal::Node(NodeBody { node: "n1".to_string() }),
+        Internal::External {
+            client_ip: Some("1.2.3.4".to_string()),
+        },
+        Internal::Pod {
+            name: "a".to_string(),
+            namespace_name: Some("n".to_string()),
+        },
+        Internal::Node(NodeBody {
+            node: "n1".to_string(),
+        }),
         Internal::Nothing,
     ]);
     check_to_json(&[
         Adjacent::Service("s".to_string()),
-        Adjacent::Pod { name: "p".to_string() },
+        Adjacent::Pod {
+            name: "p".to_string(),
+        },
         Adjacent::None,
     ]);
     check_to_json(&[External::Unit, External::Newtype(7), External::Struct { a: -1 }]);
-    check_to_json(&[
-        WithFlatten {
-            name: "n".to_string(),
-            rest: Inner { n: 1, r#type: "t".to_string() },
-            pair: (2, "two".to_string()),
+    check_to_json(&[WithFlatten {
+        name: "n".to_string(),
+        rest: Inner {
+            n: 1,
+            r#type: "t".to_string(),
         },
-    ]);
+        pair: (2, "two".to_string()),
+    }]);
     check_to_json(&[Newtype("x".to_string())]);
     check_to_json(&[Tuple(1, false)]);
     check_to_json(&[Strict {
@@ -363,9 +414,15 @@ fn derived_to_json_writes_what_serde_writes() {
         modes: [(Mode::Random, 1), (Mode::RoundRobin, 2)].into_iter().collect(),
     }]);
     // serialize_with, which serde calls with a serializer, is ours alone.
-    let cases = [("hey", "x", r#"{"shout":"HEY","quiet":"x"}"#), ("", "", r#"{"quiet":""}"#)];
+    let cases = [
+        ("hey", "x", r#"{"shout":"HEY","quiet":"x"}"#),
+        ("", "", r#"{"quiet":""}"#),
+    ];
     for (shout, quiet, json) in cases {
-        let s = Shouting { shout: shout.to_string(), quiet: quiet.to_string() };
+        let s = Shouting {
+            shout: shout.to_string(),
+            quiet: quiet.to_string(),
+        };
         assert_eq!(to_string(&s.to_json()), json);
     }
 }
@@ -395,7 +452,9 @@ fn derived_from_json_reads_what_serde_reads() {
     // One deliberate difference: serde also reads a struct from an array of its fields in
     // order; a struct is read from an object only (an array there is a wrong type either way).
     assert_eq!(
-        decode_with_path::<Defaulted>(&Value::Array(vec![])).unwrap_err().message,
+        decode_with_path::<Defaulted>(&Value::Array(vec![]))
+            .unwrap_err()
+            .message,
         "invalid type: sequence, expected struct Defaulted"
     );
     check_from_json::<Strict>(&[
@@ -411,21 +470,27 @@ fn derived_from_json_reads_what_serde_reads() {
     let err = decode_with_path::<Strict>(&bad_key).unwrap_err();
     assert_eq!(
         (err.path.as_str(), err.message.as_str()),
-        ("modes.bogus", "unknown variant `bogus`, expected one of `roundRobin`, `random`, `IPVS`")
+        (
+            "modes.bogus",
+            "unknown variant `bogus`, expected one of `roundRobin`, `random`, `IPVS`"
+        )
     );
-    check_from_json_paths::<Internal>(&[
-        r#"{"kind":"external"}"#,
-        r#"{"kind":"external","clientIp":"9.9.9.9"}"#,
-        r#"{"kind":"pod","name":"a","namespaceName":"b"}"#,
-        r#"{"kind":"pod"}"#,
-        r#"{"kind":"pod","name":3}"#,
-        r#"{"kind":"node","node":"n"}"#,
-        r#"{"kind":"nothing","whatever":1}"#,
-        r#"{"kind":"bogus"}"#,
-        r#"{"name":"a"}"#,
-        r#"{"kind":5}"#,
-        "\"pod\"",
-    ], false);
+    check_from_json_paths::<Internal>(
+        &[
+            r#"{"kind":"external"}"#,
+            r#"{"kind":"external","clientIp":"9.9.9.9"}"#,
+            r#"{"kind":"pod","name":"a","namespaceName":"b"}"#,
+            r#"{"kind":"pod"}"#,
+            r#"{"kind":"pod","name":3}"#,
+            r#"{"kind":"node","node":"n"}"#,
+            r#"{"kind":"nothing","whatever":1}"#,
+            r#"{"kind":"bogus"}"#,
+            r#"{"name":"a"}"#,
+            r#"{"kind":5}"#,
+            "\"pod\"",
+        ],
+        false,
+    );
     // (text, path): where ours says the failure is.
     let internal_paths = [
         (r#"{"kind":"pod","name":3}"#, "name"),
@@ -437,14 +502,17 @@ fn derived_from_json_reads_what_serde_reads() {
         let err = decode_with_path::<Internal>(&from_str(text).unwrap()).unwrap_err();
         assert_eq!(err.path, path, "{text}");
     }
-    check_from_json_paths::<Adjacent>(&[
-        r#"{"type":"service","target":"s"}"#,
-        r#"{"type":"pod","target":{"name":"p"}}"#,
-        r#"{"type":"none"}"#,
-        r#"{"type":"pod","target":{}}"#,
-        r#"{"type":"service","target":1}"#,
-        r#"{"type":"bogus","target":1}"#,
-    ], false);
+    check_from_json_paths::<Adjacent>(
+        &[
+            r#"{"type":"service","target":"s"}"#,
+            r#"{"type":"pod","target":{"name":"p"}}"#,
+            r#"{"type":"none"}"#,
+            r#"{"type":"pod","target":{}}"#,
+            r#"{"type":"service","target":1}"#,
+            r#"{"type":"bogus","target":1}"#,
+        ],
+        false,
+    );
     let err = decode_with_path::<Adjacent>(&from_str(r#"{"type":"pod","target":{"name":1}}"#).unwrap());
     assert_eq!(err.unwrap_err().path, "target.name");
     check_from_json::<External>(&[

@@ -103,9 +103,7 @@ pub struct Map {
 
 impl Map {
     pub const fn new() -> Map {
-        Map {
-            entries: Vec::new(),
-        }
+        Map { entries: Vec::new() }
     }
 
     pub fn with_capacity(n: usize) -> Map {
@@ -141,10 +139,7 @@ impl Map {
     /// Sets `key`; an existing key keeps its place and returns its old value.
     pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
         match self.position(&key) {
-            Some(i) => self
-                .entries
-                .get_mut(i)
-                .map(|(_, v)| core::mem::replace(v, value)),
+            Some(i) => self.entries.get_mut(i).map(|(_, v)| core::mem::replace(v, value)),
             None => {
                 self.entries.push((key, value));
                 None
@@ -211,15 +206,8 @@ impl Map {
 impl PartialEq for Map {
     fn eq(&self, other: &Map) -> bool {
         self.len() == other.len()
-            && (self
-                .entries
-                .iter()
-                .zip(&other.entries)
-                .all(|(a, b)| a == b)
-                || self
-                    .entries
-                    .iter()
-                    .all(|(k, v)| other.get(k) == Some(v)))
+            && (self.entries.iter().zip(&other.entries).all(|(a, b)| a == b)
+                || self.entries.iter().all(|(k, v)| other.get(k) == Some(v)))
     }
 }
 

@@ -81,8 +81,8 @@ pub use export::{ExportOptions, DERIVED_HEADER, EXPORT_HEADER};
 pub use load::{load_cluster, Loaded, SETTLE_MS};
 pub use locate::locate;
 
-use crate::json::ToJson;
 use crate::collections::VecMap;
+use crate::json::ToJson;
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};

@@ -21,8 +21,7 @@ const REFUSED: &[&str] = &["traefik-traefik__gateway-fixture-services-endpointsl
 fn import(text: &str, namespaces: &[&str]) -> Cluster {
     let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
     for ns in namespaces {
-        let namespace =
-            crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+        let namespace = crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
         cluster
             .apply(alloc::vec![Object::from_value(namespace).unwrap()])
             .unwrap();

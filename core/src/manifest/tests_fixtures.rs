@@ -315,8 +315,7 @@ fn ingress_rules_and_paths(objects: &[ManifestObject]) -> (usize, usize) {
 fn apply(objects: &[ManifestObject], text: &str, namespaces: &[&str]) -> Result<Counts, ManifestError> {
     let mut cluster = Cluster::new(ClusterConfig::default()).unwrap();
     for ns in namespaces {
-        let namespace =
-            crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
+        let namespace = crate::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}});
         cluster
             .apply(alloc::vec![Object::from_value(namespace).unwrap()])
             .unwrap();

@@ -4,7 +4,6 @@ use crate::json::{FromJson, ToJson};
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::decode::model_struct;
 
 use super::meta::{Condition, IntOrString, ObjectMeta, ObjectReference, StringMap};

@@ -4,7 +4,6 @@ use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::decode::model_struct;
 
 use super::meta::{ObjectMeta, ObjectReference};

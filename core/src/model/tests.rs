@@ -1,8 +1,8 @@
+use crate::json;
+use crate::json::{FromJson, Value};
 use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
-use crate::json;
-use crate::json::{FromJson, Value};
 
 use super::*;
 
@@ -230,7 +230,11 @@ fn decode_agrees_with_serde_with_any_value_replaced() {
         let theirs: serde_json::Value = serde_json::from_str(&value.to_string()).unwrap();
         let reference = serde_path_to_error::deserialize::<_, T>(theirs).map_err(|e| {
             let path = e.path().to_string();
-            let path = if path == "." { alloc::string::String::new() } else { path };
+            let path = if path == "." {
+                alloc::string::String::new()
+            } else {
+                path
+            };
             (path, e.inner().to_string())
         });
         assert_eq!(ours, reference, "{value}");

@@ -1,8 +1,8 @@
 //! Table of objects and the first rule each breaks (or none).
 
-use alloc::string::String;
 use crate::json;
 use crate::json::Value;
+use alloc::string::String;
 
 use super::validate_object;
 use crate::error::FieldErrorKind::{self, *};

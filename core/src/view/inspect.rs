@@ -9,7 +9,6 @@ use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
-
 use super::topology::{service_view, PodState, ServiceView};
 use crate::cluster::Cluster;
 use crate::controllers::statefulset_driver::StatefulPodIdentity;

@@ -7,12 +7,11 @@
 //! Invariant: nothing here decides; the controller (`statefulset::step`) says why it waits, the
 //! DNS (`Cluster::resolve`) says what a name answers, the events say what happened when.
 
-use crate::json::ToJson;
 use crate::collections::VecSet;
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-
 
 use super::topology::PodState;
 use crate::cluster::{Action as EventAction, Actor, Cluster, Event};

@@ -8,12 +8,11 @@
 //! count with running totals. Since every write reaches every watcher whole, scaling to a node
 //! count is exact: it is done here, from sizes, never by the UI from bytes.
 
-use crate::json::ToJson;
 use crate::collections::VecMap;
+use crate::json::ToJson;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-
 
 use super::inspect::SliceEndpoint;
 use super::topology::PodState;

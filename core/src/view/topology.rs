@@ -1,12 +1,11 @@
 //! The cluster as a picture: nodes holding their pods, Services with the pods their selectors
 //! pick, Ingresses and Gateways at the edge with their rules.
 
-use crate::json::ToJson;
 use crate::collections::VecMap;
+use crate::json::ToJson;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-
 
 use crate::cluster::{Cluster, Origin};
 use crate::controllers::nodes::SYSTEM_NAMESPACES;

@@ -19,12 +19,11 @@
 //! header (port ignored): a precise hostname, then the longest wildcard, then a listener
 //! without hostname; only that listener's Routes are considered (listener isolation, GEP-1713).
 
-use crate::json::ToJson;
 use crate::collections::{VecMap, VecSet};
+use crate::json::ToJson;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
-
 
 use crate::error::{FieldPath, ObjectRef};
 use crate::model::{Gateway, HttpRoute, Listener, ParentReference};

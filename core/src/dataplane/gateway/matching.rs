@@ -20,7 +20,6 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-
 use super::regex::{Regex, RegexError};
 use super::HttpRequest;
 use crate::error::FieldPath;

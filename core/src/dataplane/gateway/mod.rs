@@ -87,13 +87,12 @@ mod weights;
 #[cfg(test)]
 mod tests;
 
-use crate::json::ToJson;
 use crate::collections::VecMap;
+use crate::json::ToJson;
 use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::cmp::Ordering;
-
 
 use crate::error::ObjectRef;
 use crate::model::{Gateway, HttpRoute};

@@ -24,7 +24,6 @@ use alloc::boxed::Box;
 use alloc::vec::Vec;
 use core::fmt;
 
-
 /// The largest program (NFA states) a pattern may compile to; counted repetitions multiply.
 const MAX_PROGRAM: usize = 10_000;
 /// The deepest group nesting accepted (the parser recurses per group).

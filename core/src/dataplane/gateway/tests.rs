@@ -7,12 +7,12 @@ use super::matching::CompiledMatch;
 use super::regex::Regex;
 use super::*;
 use crate::error::FieldPath;
+use crate::json;
+use crate::json::Value;
 use crate::rng::Rng;
 use alloc::collections::BTreeMap;
 use alloc::vec;
 use proptest::prelude::*;
-use crate::json;
-use crate::json::Value;
 use std::format;
 use std::string::String;
 
@@ -145,10 +145,7 @@ fn check_requests(source: &str, router: &GatewayRouter, cases: &[(Req, &str)]) {
 }
 
 fn tag(v: &impl crate::json::ToJson, key: &str) -> String {
-    v.to_json()[key]
-        .as_str()
-        .unwrap_or_default()
-        .into()
+    v.to_json()[key].as_str().unwrap_or_default().into()
 }
 
 // ---------------------------------------------------------------------------------------------

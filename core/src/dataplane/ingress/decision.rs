@@ -4,7 +4,6 @@ use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::host::RuleHost;
 use super::path::PathType;
 use crate::model::IngressBackend;

@@ -6,7 +6,6 @@ use alloc::borrow::Cow;
 use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
 
-
 use super::index::StrMap;
 
 /// The host of a rule (or of a TLS entry), as a host group key.

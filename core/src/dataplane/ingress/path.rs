@@ -7,7 +7,6 @@
 //!
 //! [`ReferenceMatcher`]: super::ReferenceMatcher
 
-
 use crate::json::ToJson;
 /// `spec.rules[].http.paths[].pathType`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]

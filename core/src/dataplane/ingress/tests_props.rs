@@ -6,9 +6,9 @@ use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use proptest::prelude::*;
 use crate::json;
 use crate::json::Value;
+use proptest::prelude::*;
 
 use super::tests::{from, p};
 use super::*;

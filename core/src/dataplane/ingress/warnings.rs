@@ -5,7 +5,6 @@ use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::decision::{DefaultScope, IngressRef, PathRef, TlsMatch};
 use super::host::HostProblem;
 

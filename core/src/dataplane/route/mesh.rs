@@ -5,7 +5,6 @@
 //! annotation `sidecar.istio.io/inject: "false"` opts out. Linkerd injects pods whose namespace
 //! or pod carries the annotation `linkerd.io/inject: enabled`; `disabled` on the pod opts out.
 
-
 use crate::json::ToJson;
 use crate::model::{Namespace, Pod, StringMap};
 

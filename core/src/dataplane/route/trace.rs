@@ -4,7 +4,6 @@ use crate::json::ToJson;
 use alloc::string::String;
 use alloc::vec::Vec;
 
-
 use super::request::{Source, Url};
 use crate::dataplane::gateway::GatewayDecision;
 use crate::dataplane::ingress::{IngressDecision, TlsMatch};

@@ -7,13 +7,12 @@
 //! choices' probabilities. Session affinity is left out of the expectation on purpose: it is
 //! what makes the observed histogram differ from it.
 
-use crate::json::{FromJson, ToJson};
 use crate::collections::VecMap;
+use crate::json::{FromJson, ToJson};
 use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
-
 
 use super::choose::Forced;
 use super::request::{Request, RequestError, Source};
