@@ -18,10 +18,10 @@ use common::{criterion_dir, median_ns};
 use criterion::{BenchmarkId, Criterion};
 use kroute::cluster::{Cluster, ClusterConfig};
 use kroute::controllers::pods::PodAction;
+use kroute::json;
 use kroute::model::{Kind, Object, StringMap};
-use serde_json::json;
 
-fn obj(v: serde_json::Value) -> Object {
+fn obj(v: kroute::json::Value) -> Object {
     Object::from_value(v).expect("benchmark manifests are valid")
 }
 

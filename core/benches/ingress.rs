@@ -44,8 +44,8 @@ use criterion::Criterion;
 use kroute::dataplane::ingress::{
     exact_matches, prefix_matches, prefix_segments, request_host, request_path, IngressRouter, RuleHost,
 };
+use kroute::json;
 use kroute::model::Ingress;
-use serde_json::json;
 
 #[path = "ingress/github_routes.rs"]
 mod github_routes;
@@ -206,7 +206,7 @@ fn ingresses(rules: &[Rule]) -> Vec<Ingress> {
                            "backend": {"service": {"name": format!("svc-{k}"), "port": {"number": 80}}}})
                 })
                 .collect();
-            serde_json::from_value(json!({
+            kroute::json::FromJson::from_json(&json!({
                 "metadata": {"name": format!("ing-{i}"), "namespace": "bench"},
                 "spec": {"rules": [{"host": host, "http": {"paths": paths}}]}
             }))

@@ -85,7 +85,7 @@ fn floats_read_back_and_match_serde_json() {
     while x < 1e25 {
         floats.push(x);
         floats.push(-x * 1.7);
-        floats.push(x * 3.14159);
+        floats.push(x * 3.7);
         x *= 7.3;
     }
     for f in floats {
@@ -300,7 +300,7 @@ struct Shouting {
     quiet: String,
 }
 
-fn as_upper(s: &String) -> Value {
+fn as_upper(s: &str) -> Value {
     Value::String(s.to_uppercase())
 }
 
