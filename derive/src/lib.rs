@@ -272,34 +272,13 @@ fn is_option(ty: &Type) -> bool {
     }
 }
 
-/// The JSON names of the fields that can be read (for `unknown field` messages).
-fn names(fields: &[Field]) -> Vec<&str> {
-    fields
-        .iter()
-        .filter(|f| !f.attrs.skip)
-        .map(|f| f.name.as_str())
-        .collect()
-}
-
-/// The arm for keys no field has: ignored, or an error under `deny_unknown_fields`.
-fn unknown_arm(deny: bool, fields: &[Field], allowed: Option<&str>) -> Tokens {
-    let allowed = allowed.map(|k| quote!(#k => {}));
-    if deny {
-        let names = names(fields);
-        quote! {
-            #allowed
-            other => return ::core::result::Result::Err(::kroute::json::unknown_field(other, &[#(#names),*]).at_key(other)),
-        }
-    } else {
-        quote!(_ => {})
-    }
-}
-
-/// Reads named fields from `map` into local bindings, then builds `constructor { fields }`:
-/// for structs without a default and for struct variants. `skip_key` is an internal tag.
-/// Each binding is an `Option` until the end, so a required field's type needs no default.
+/// Reads named fields from `value` (an object, `expected` naming it in errors) into local
+/// bindings, then builds `constructor { fields }`: for structs without a default and for struct
+/// variants. `skip_key` is an internal tag. Each binding is an `Option` until the end, so a
+/// required field's type needs no default.
 fn read_named(
     fields: &[Field],
+    expected: &str,
     deny: bool,
     skip_key: Option<&str>,
     constructor: Tokens,
@@ -307,6 +286,7 @@ fn read_named(
     let mut inits = Vec::new();
     let mut arms = Vec::new();
     let mut builds = Vec::new();
+    let mut names = Vec::new();
     for f in fields {
         let binding = &f.binding;
         let member = &f.member;
@@ -330,20 +310,24 @@ fn read_named(
         };
         builds.push(quote!(#member: #value));
         if !f.attrs.skip {
-            arms.push(
-                quote!(#name => #binding = ::core::option::Option::Some(::kroute::json::field(key, value)?),),
-            );
+            let i = names.len();
+            names.push(name.clone());
+            arms.push(quote!(#i => #binding = ::core::option::Option::Some(::kroute::json::FromJson::from_json(value)?),));
         }
     }
-    let unknown = unknown_arm(deny, fields, skip_key);
+    let skip = match skip_key {
+        Some(k) => quote!(::core::option::Option::Some(#k)),
+        None => quote!(::core::option::Option::None),
+    };
     Ok(quote! {
         #(#inits)*
-        for (key, value) in map {
-            match key.as_str() {
+        ::kroute::json::read_fields(value, #expected, &[#(#names),*], #deny, #skip, &mut |i, value| {
+            match i {
                 #(#arms)*
-                #unknown
+                _ => {}
             }
-        }
+            ::core::result::Result::Ok(())
+        })?;
         ::core::result::Result::Ok(#constructor { #(#builds),* })
     })
 }
@@ -419,12 +403,13 @@ fn struct_from_json(c: &Container, name: &Ident, kind: &Fields) -> syn::Result<T
     // With a container default, fields are read in place into the default value: one shared
     // reader per field type, nothing moved.
     if let attrs::Default::Trait = c.default {
-        let arms = fs.iter().filter(|f| !f.attrs.skip).map(|f| {
-            let name = &f.name;
+        let readable: Vec<&Field> = fs.iter().filter(|f| !f.attrs.skip).collect();
+        let names: Vec<&str> = readable.iter().map(|f| f.name.as_str()).collect();
+        let arms = readable.iter().enumerate().map(|(i, f)| {
             let member = &f.member;
-            quote!(#name => ::kroute::json::read_field(&mut self.#member, key, value)?,)
+            quote!(#i => ::kroute::json::FromJson::read_into(&mut self.#member, value),)
         });
-        let unknown = unknown_arm(c.deny_unknown_fields, &fs, None);
+        let deny = c.deny_unknown_fields;
         return Ok(quote! {
             fn from_json(value: &::kroute::json::Value) -> ::core::result::Result<Self, ::kroute::json::DecodeError> {
                 let mut out = <Self as ::core::default::Default>::default();
@@ -433,13 +418,12 @@ fn struct_from_json(c: &Container, name: &Ident, kind: &Fields) -> syn::Result<T
             }
 
             fn read_into(&mut self, value: &::kroute::json::Value) -> ::core::result::Result<(), ::kroute::json::DecodeError> {
-                for (key, value) in ::kroute::json::object(value, #expected)? {
-                    match key.as_str() {
+                ::kroute::json::read_fields(value, #expected, &[#(#names),*], #deny, ::core::option::Option::None, &mut |i, value| {
+                    match i {
                         #(#arms)*
-                        #unknown
+                        _ => ::core::result::Result::Ok(()),
                     }
-                }
-                ::core::result::Result::Ok(())
+                })
             }
         });
     }
@@ -449,10 +433,9 @@ fn struct_from_json(c: &Container, name: &Ident, kind: &Fields) -> syn::Result<T
             "kroute-derive: FromJson does not support `default = \"path\"` on a container",
         ));
     }
-    let body = read_named(&fs, c.deny_unknown_fields, None, quote!(Self))?;
+    let body = read_named(&fs, &expected, c.deny_unknown_fields, None, quote!(Self))?;
     Ok(quote! {
         fn from_json(value: &::kroute::json::Value) -> ::core::result::Result<Self, ::kroute::json::DecodeError> {
-            let map = ::kroute::json::object(value, #expected)?;
             #body
         }
     })
@@ -494,9 +477,9 @@ fn enum_from_json(c: &Container, name: &Ident, e: &syn::DataEnum) -> syn::Result
                     _ => None,
                 };
                 let expected = format!("struct variant {name}::{vident}");
-                let body = read_named(&fs, c.deny_unknown_fields, skip, quote!(Self::#vident))?;
+                let body = read_named(&fs, &expected, c.deny_unknown_fields, skip, quote!(Self::#vident))?;
                 quote!({
-                    let map = ::kroute::json::object(content, #expected)?;
+                    let value = content;
                     #body
                 })
             }

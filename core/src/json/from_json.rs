@@ -190,6 +190,32 @@ pub fn variant_name<'v>(value: &'v Value, expected: &str) -> Result<&'v str, Dec
     }
 }
 
+/// Reads an object into a struct's fields: `names` are the fields' JSON names, and
+/// `read(i, value)` reads the entry of the field `names[i]`. An unknown key is skipped, or with
+/// `deny_unknown` refused (`skip`, an internal tag, is never unknown). A failure names its key.
+///
+/// One instance for every struct: what a struct adds is its names and a `match` on the index
+/// (ARCHITECTURE.md, "Size").
+pub fn read_fields(
+    value: &Value,
+    expected: &str,
+    names: &[&str],
+    deny_unknown: bool,
+    skip: Option<&str>,
+    read: &mut dyn FnMut(usize, &Value) -> Result<(), DecodeError>,
+) -> Result<(), DecodeError> {
+    for (key, v) in object(value, expected)? {
+        match names.iter().position(|n| *n == key) {
+            Some(i) => read(i, v).map_err(|e| e.at_key(key))?,
+            None if deny_unknown && skip != Some(key.as_str()) => {
+                return Err(unknown_field(key, names).at_key(key))
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
 /// Reads the object's entry `key` into `slot` (a field of a struct being read), naming the key
 /// in the path of a failure.
 pub fn read_field<T: FromJson>(slot: &mut T, key: &str, value: &Value) -> Result<(), DecodeError> {

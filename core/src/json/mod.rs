@@ -24,8 +24,8 @@ mod write;
 mod tests;
 
 pub use from_json::{
-    decode_with_path, field, from_str_value, invalid_type, missing_field, object, read_field, unknown_field,
-    unknown_variant, variant_name, DecodeError, FromJson, FromJsonKey, PathError,
+    decode_with_path, field, from_str_value, invalid_type, missing_field, object, read_field, read_fields,
+    unknown_field, unknown_variant, variant_name, DecodeError, FromJson, FromJsonKey, PathError,
 };
 pub use parse::{from_str, ParseError};
 pub use to_json::{adjacent, external, flatten_into, tagged, ToJson, ToJsonKey};
