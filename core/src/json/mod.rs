@@ -14,6 +14,7 @@
 //! forms, two-space indentation). Objects keep their keys in insertion order (a struct's fields
 //! in declaration order); [`Value::sort_keys`] orders them by key where that is wanted.
 
+mod float;
 mod from_json;
 mod parse;
 mod to_json;

@@ -563,3 +563,54 @@ fn the_json_macro_builds_what_serde_jsons_builds() {
     assert_eq!(crate::json!("x"), Value::from("x"));
     assert_eq!(crate::json!(null), Value::Null);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(20_000))]
+    /// Any finite float is written so that it reads back as itself, as serde_json writes it;
+    /// at a power of two the form may be one digit longer (see `float.rs`).
+    #[test]
+    fn any_float_reads_back(bits in proptest::prelude::any::<u64>()) {
+        let x = f64::from_bits(bits);
+        proptest::prop_assume!(x.is_finite());
+        let ours = to_string(&Value::from(x));
+        proptest::prop_assert_eq!(ours.parse::<f64>().unwrap(), x, "{}", ours);
+        let theirs = serde_json::to_string(&x).unwrap();
+        if ours != theirs {
+            proptest::prop_assert_eq!(bits & ((1u64 << 52) - 1), 0, "{} vs {}", ours, theirs);
+        }
+    }
+}
+
+#[test]
+fn powers_of_two_and_their_neighbours_read_back() {
+    for e in -1074..1024 {
+        let x = 2f64.powi(e);
+        for y in [x, f64::from_bits(x.to_bits() + 1), f64::from_bits(x.to_bits().saturating_sub(1))] {
+            if y.is_finite() && y > 0.0 {
+                let text = to_string(&Value::from(y));
+                assert_eq!(text.parse::<f64>().unwrap(), y, "{text}");
+            }
+        }
+    }
+}
+
+#[test]
+fn floats_at_the_edges() {
+    // (float, as written)
+    let cases: &[(f64, &str)] = &[
+        (5e-324, "5e-324"),
+        (f64::MIN_POSITIVE, "2.2250738585072014e-308"),
+        (f64::MAX, "1.7976931348623157e+308"),
+        (-0.0, "-0.0"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (1.0 / 3.0, "0.3333333333333333"),
+        (2.0 / 3.0, "0.6666666666666666"),
+        (9007199254740993.0, "9007199254740992.0"),
+        (123456789012345680.0, "1.2345678901234568e+17"),
+        (0.000123, "0.000123"),
+        (1e-7, "1e-7"),
+    ];
+    for (x, text) in cases {
+        assert_eq!(to_string(&Value::from(*x)), *text, "{x:e}");
+    }
+}

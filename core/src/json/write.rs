@@ -106,22 +106,17 @@ pub(crate) fn float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
     if !x.is_finite() {
         return f.write_str("null");
     }
-    // `{:e}` gives the shortest round-trip digits: `-1.25e-7`.
-    let mut sci = String::new();
-    write!(sci, "{x:e}")?;
-    let (sign, body) = match sci.strip_prefix('-') {
-        Some(rest) => ("-", rest),
-        None => ("", sci.as_str()),
-    };
-    let (mantissa, exp) = body.split_once('e').unwrap_or((body, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
+    let sign = if x.is_sign_negative() { "-" } else { "" };
+    if x == 0.0 {
+        return write!(f, "{sign}0.0");
+    }
+    let (digits, point) = super::float::shortest(x.abs());
+    // Only ASCII digits went in.
+    let digits = core::str::from_utf8(&digits).unwrap_or("0");
     let n = digits.len() as i32;
-    // The decimal point sits after `point` digits.
-    let point = exp + 1;
     f.write_str(sign)?;
     if n <= point && point <= 16 {
-        f.write_str(&digits)?;
+        f.write_str(digits)?;
         for _ in n..point {
             f.write_str("0")?;
         }
@@ -134,7 +129,7 @@ pub(crate) fn float(f: &mut fmt::Formatter<'_>, x: f64) -> fmt::Result {
         for _ in point..0 {
             f.write_str("0")?;
         }
-        f.write_str(&digits)
+        f.write_str(digits)
     } else {
         let (first, rest) = digits.split_at(1.min(digits.len()));
         f.write_str(first)?;
