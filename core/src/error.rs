@@ -145,11 +145,24 @@ impl FieldError {
     }
 }
 
+/// A string in double quotes, escaped as JSON escapes it (`"a\"b"`): how messages quote a
+/// value. Not `{:?}`: Rust's debug quoting needs the Unicode printable tables (≈9 KB of wasm),
+/// and differs only for control and unprintable characters, which JSON escaping covers too.
+pub struct Quoted<'a>(pub &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = String::with_capacity(self.0.len() + 2);
+        crate::json::write_string(&mut out, self.0);
+        f.write_str(&out)
+    }
+}
+
 impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.kind.label())?;
         if let Some(v) = &self.value {
-            write!(f, ": {:?}", v)?;
+            write!(f, ": {}", Quoted(v))?;
         }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;

@@ -10,6 +10,7 @@ use kroute::cluster::ClusterConfig;
 use kroute::dataplane::kube_proxy::ProxyMode;
 use kroute::dataplane::route::{PortForward, Request, Source};
 use kroute::dns::RecordType;
+use kroute::error::Quoted;
 use kroute::json::FromJson;
 use kroute::json::Value;
 use kroute::model::Kind;
@@ -59,7 +60,7 @@ pub fn source(from: &Value, path: &str) -> Result<Source, InputError> {
 
 fn source_text(text: &str) -> Result<Source, String> {
     let trimmed = text.trim();
-    let bad = || format!("{trimmed:?} is not a source; expected {FROM_SYNTAX}");
+    let bad = || format!("{} is not a source; expected {FROM_SYNTAX}", Quoted(trimmed));
     let name_ok = |s: &str| !s.is_empty() && !s.contains(['/', ' ']);
     if trimmed == "external" {
         return Ok(Source::External { client_ip: None });
@@ -157,7 +158,7 @@ impl RouteInput {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(InputError::new(
                 "request.method",
-                format!("{method:?} is not an HTTP method (letters only, e.g. GET)"),
+                format!("{} is not an HTTP method (letters only, e.g. GET)", Quoted(&method)),
             ));
         }
         Ok(Request {
@@ -274,7 +275,7 @@ fn host_port(host: &str) -> Result<u16, String> {
             .parse::<u16>()
             .ok()
             .filter(|p| *p > 0)
-            .ok_or_else(|| format!("{host:?}: the port must be a number from 1 to 65535")),
+            .ok_or_else(|| format!("{}: the port must be a number from 1 to 65535", Quoted(host))),
     }
 }
 
@@ -289,7 +290,7 @@ pub fn gateway_name(text: &str) -> Result<(String, String), InputError> {
     if namespace.is_empty() || name.is_empty() {
         return Err(InputError::new(
             "options.gateway",
-            format!("{text:?} is not a Gateway name; expected \"<namespace>/<name>\" or \"<name>\""),
+            format!("{} is not a Gateway name; expected \"<namespace>/<name>\" or \"<name>\"", Quoted(text)),
         ));
     }
     Ok((namespace.to_owned(), name.to_owned()))
@@ -311,8 +312,9 @@ pub fn kind(text: &str) -> Result<Kind, Option<String>> {
 pub fn unknown_kind(text: &str) -> String {
     let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.as_str()).collect();
     format!(
-        "{text:?} is not a kind: kroute models {} (any case, or kubectl's short names such as svc, \
+        "{} is not a kind: kroute models {} (any case, or kubectl's short names such as svc, \
          deploy, sts); other kinds are matched as written (ConfigMap)",
+        Quoted(text),
         kinds.join(", ")
     )
 }
@@ -422,7 +424,7 @@ pub fn describe(value: &Value) -> String {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => format!("the boolean {b}"),
         Value::Number(n) => format!("the number {n}"),
-        Value::String(s) => format!("the string {s:?}"),
+        Value::String(s) => format!("the string {}", Quoted(s)),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "an object".to_owned(),
     }

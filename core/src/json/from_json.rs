@@ -118,7 +118,7 @@ pub(crate) fn unexpected(value: &Value) -> String {
         Value::Number(Number::PosInt(u)) => format!("integer `{u}`"),
         Value::Number(Number::NegInt(i)) => format!("integer `{i}`"),
         Value::Number(n @ Number::Float(_)) => format!("floating point `{n}`"),
-        Value::String(s) => format!("string {s:?}"),
+        Value::String(s) => format!("string {}", crate::error::Quoted(s)),
         Value::Array(_) => "sequence".to_string(),
         Value::Object(_) => "map".to_string(),
     }

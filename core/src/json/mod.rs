@@ -31,7 +31,7 @@ pub use from_json::{
 pub use parse::{from_str, ParseError};
 pub use to_json::{adjacent, external, flatten_into, tagged, ToJson, ToJsonKey};
 pub use value::{Map, Number, Value};
-pub use write::{to_string, to_string_pretty};
+pub use write::{string as write_string, to_string, to_string_pretty};
 
 /// The derives: `#[derive(ToJson, FromJson)]` with serde's attribute syntax.
 pub use kroute_derive::{FromJson, ToJson};

@@ -75,7 +75,7 @@ fn write_value(out: &mut String, value: &Value, indent: Option<&str>, depth: usi
 
 /// A JSON string: `"` and `\` escaped, control characters as `\n`-style or `\u00XX` escapes,
 /// everything else as it is.
-pub(crate) fn string(out: &mut String, s: &str) {
+pub fn string(out: &mut String, s: &str) {
     out.push('"');
     for c in s.chars() {
         match c {

@@ -268,7 +268,7 @@ impl<S: AsRef<str>> fmt::Display for DisplayList<'_, S> {
             if i > 0 {
                 f.write_str(", ")?;
             }
-            write!(f, "{:?}", v.as_ref())?;
+            write!(f, "{}", crate::error::Quoted(v.as_ref()))?;
         }
         f.write_str("]")
     }

@@ -21,6 +21,7 @@ use core::fmt;
 
 use super::{parse_int, Operator, Requirement, Selector};
 use crate::sort::SharedSort;
+use crate::error::Quoted;
 use crate::validation::names;
 
 /// Why a selector string was rejected, and where.
@@ -271,7 +272,7 @@ impl<'a> Parser<'a> {
         if !key_errors.is_empty() {
             return Err(self.error(
                 tok.start,
-                format!("invalid label key {key:?}: {}", key_errors.join("; ")),
+                format!("invalid label key {}: {}", Quoted(&key), key_errors.join("; ")),
             ));
         }
         // `!k` is complete on its own: whatever follows must be `,` or the end, which the caller
@@ -394,7 +395,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(
                 at,
                 format!(
-                    "invalid value {value:?} for key {key:?}: for '>' and '<' the value must be an integer"
+                    "invalid value {} for key {}: for '>' and '<' the value must be an integer", Quoted(&value), Quoted(&key)
                 ),
             ));
         }
@@ -410,7 +411,9 @@ impl<'a> Parser<'a> {
         Err(self.error(
             at,
             format!(
-                "invalid label value {value:?} for key {key:?}: {}",
+                "invalid label value {} for key {}: {}",
+                Quoted(&value),
+                Quoted(&key),
                 errors.join("; ")
             ),
         ))

@@ -192,7 +192,7 @@ impl CompiledListener {
                 }
             }
             other => {
-                NamespacePolicy::Broken(alloc::format!("unknown allowedRoutes.namespaces.from {other:?}"))
+                NamespacePolicy::Broken(alloc::format!("unknown allowedRoutes.namespaces.from {}", crate::error::Quoted(other)))
             }
         };
         CompiledListener {
