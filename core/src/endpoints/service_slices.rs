@@ -25,13 +25,13 @@ use super::plan::{
     check_max, delete_write, emit, finish_family, place_remaining, Ctx, Doomed, FamilyPlan, FillIndex,
     Working,
 };
-use super::reconciler::reconcile_refs;
+use super::reconciler::{check_slice_names, reconcile_refs};
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
 use crate::collections::{VecMap, VecSet};
 use crate::rng::Rng;
-use crate::sort::SharedSort;
+use crate::sort::{first_repeat_by, SharedSort};
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,12 +198,7 @@ impl ServiceSlices {
 
     /// Slices that exist already (from the API). The first sync must be a full reconcile.
     pub fn from_slices(slices: Vec<Slice>) -> Result<Self, ReconcileError> {
-        let mut seen = BTreeSet::new();
-        for s in &slices {
-            if s.name.is_empty() || !seen.insert(s.name.as_str()) {
-                return Err(ReconcileError::BadSliceName { name: s.name.clone() });
-            }
-        }
+        check_slice_names(&slices.iter().collect::<Vec<_>>())?;
         let mut me = ServiceSlices::new();
         me.rebuild(slices);
         Ok(me)
@@ -303,9 +298,13 @@ impl ServiceSlices {
         if let Some(reason) = basis.mismatch(svc, max_endpoints_per_slice) {
             return Err(ReconcileError::NeedsFullReconcile(reason));
         }
-        let mut seen: BTreeSet<(AddressType, &EndpointKey)> = BTreeSet::new();
+        // The first change that repeats an earlier one's family and endpoint; the loop
+        // reports it when it gets there, unless a change before it has an unserved family.
+        let repeat = first_repeat_by(changes, |a, b| {
+            (a.address_type(), a.key()).cmp(&(b.address_type(), b.key()))
+        });
         let mut by_family: VecMap<AddressType, Vec<&EndpointChange>> = VecMap::new();
-        for ch in changes {
+        for (i, ch) in changes.iter().enumerate() {
             let (family, key) = (ch.address_type(), ch.key());
             if !basis.families.contains(&family) {
                 return Err(ReconcileError::UnservedAddressType {
@@ -313,7 +312,7 @@ impl ServiceSlices {
                     key: key.clone(),
                 });
             }
-            if !seen.insert((family, key)) {
+            if repeat == Some(i) {
                 return Err(ReconcileError::DuplicateEndpoint {
                     address_type: family,
                     key: key.clone(),
@@ -427,8 +426,10 @@ fn plan_delta<'c>(
     fam: &FamilySlices,
     changes: &[&'c EndpointChange],
 ) -> (FamilyPlan, Vec<&'c EndpointKey>) {
-    let mut removals: BTreeMap<&str, BTreeSet<&EndpointKey>> = BTreeMap::new();
-    let mut refreshes: BTreeMap<&str, BTreeMap<&EndpointKey, &Endpoint>> = BTreeMap::new();
+    // What the changes do to the slices holding their endpoints: (slice, endpoint, the new
+    // version to refresh it to, or `None` to remove it). Each endpoint once: `apply_delta`
+    // refused repeated ones.
+    let mut edits: Vec<(&str, &EndpointKey, Option<&Endpoint>)> = Vec::new();
     let mut additions: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
     let mut delta: VecMap<PortKey, isize> = VecMap::new();
     let mut removed_keys = Vec::new();
@@ -441,7 +442,7 @@ fn plan_delta<'c>(
         match (ch, current) {
             (EndpointChange::Remove { .. }, None) => {}
             (EndpointChange::Remove { .. }, Some((name, group))) => {
-                removals.entry(name).or_default().insert(key);
+                edits.push((name, key, None));
                 removed_keys.push(key);
                 *delta.entry(group.clone()).or_default() -= 1;
             }
@@ -449,10 +450,10 @@ fn plan_delta<'c>(
                 let wanted = PortKey::of(&d.ports);
                 match current {
                     Some((name, group)) if *group == wanted => {
-                        refreshes.entry(name).or_default().insert(key, &d.endpoint);
+                        edits.push((name, key, Some(&d.endpoint)));
                     }
                     Some((name, group)) => {
-                        removals.entry(name).or_default().insert(key);
+                        edits.push((name, key, None));
                         removed_keys.push(key);
                         *delta.entry(group.clone()).or_default() -= 1;
                         *delta.entry(wanted.clone()).or_default() += 1;
@@ -467,24 +468,24 @@ fn plan_delta<'c>(
         }
     }
 
-    // Step 1 for the touched slices only, bucketed by port group.
-    let touched_names: VecSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect();
+    // Step 1 for the touched slices only (in name order), bucketed by port group.
+    edits.stable_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut touched: VecMap<&PortKey, Vec<(&str, Touched)>> = VecMap::new();
-    for name in touched_names {
-        let Some(stored) = fam.slices.get(name) else {
+    for slice_edits in edits.chunk_by(|a, b| a.0 == b.0) {
+        let Some(stored) = slice_edits.first().and_then(|&(name, _, _)| fam.slices.get(name)) else {
             continue;
         };
-        let rm = removals.get(name);
-        let rf = refreshes.get(name);
+        let name = stored.slice.name.as_str();
+        let edit = |key: &EndpointKey| {
+            let i = slice_edits.binary_search_by(|&(_, k, _)| k.cmp(key)).ok()?;
+            slice_edits.get(i).map(|&(_, _, new)| new)
+        };
         let mut keep = Vec::with_capacity(stored.slice.endpoints.len());
         let (mut removed, mut refreshed) = (0, 0);
         for e in &stored.slice.endpoints {
-            if rm.is_some_and(|r| r.contains(&e.key)) {
-                removed += 1;
-                continue;
-            }
-            match rf.and_then(|r| r.get(&e.key)) {
-                Some(new) if !new.same_beyond_identity(e) => {
+            match edit(&e.key) {
+                Some(None) => removed += 1,
+                Some(Some(new)) if !new.same_beyond_identity(e) => {
                     refreshed += 1;
                     keep.push((*new).clone());
                 }
@@ -526,7 +527,8 @@ fn plan_delta<'c>(
             continue;
         }
         let mut updates = Vec::new();
-        let mut excluded: BTreeSet<&str> = BTreeSet::new();
+        // Pushed in name order (the touched slices are), so each insert is at the end.
+        let mut excluded: VecSet<&str> = VecSet::new();
         for (name, outcome) in touched.remove(g).unwrap_or_default() {
             match outcome {
                 Touched::Unchanged => {}
