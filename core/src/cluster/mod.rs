@@ -243,7 +243,7 @@ impl Cluster {
         let admitted = admission::admit(self, objects)?;
         let mut report = ChangeReport::default();
         admission::commit(self, admitted, &mut report);
-        let written_keys = self.applied.record(written, &report);
+        let written_keys = self.applied.record(written, &report, self.now_ms);
         self.settle(&mut report);
         report.references = references::dangling(self, &written_keys);
         Ok(report)
