@@ -29,7 +29,7 @@ use super::reconciler::{check_slice_names, reconcile_refs};
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
-use crate::collections::{VecMap, VecSet};
+use crate::collections::{FxMap, VecMap, VecSet};
 use crate::rng::Rng;
 use crate::sort::{first_repeat_by, SharedSort};
 
@@ -92,7 +92,8 @@ struct Group {
 #[derive(Clone, Debug, Default)]
 struct FamilySlices {
     slices: BTreeMap<String, Stored>,
-    by_endpoint: BTreeMap<EndpointKey, String>,
+    /// Endpoint → the slice holding it: looked up, never listed.
+    by_endpoint: FxMap<EndpointKey, String>,
     groups: VecMap<PortKey, Group>,
     /// Groups that have slices but no endpoints (in a synced state: the empty placeholder's).
     empty_groups: VecSet<PortKey>,
