@@ -91,7 +91,10 @@ struct Group {
 
 #[derive(Clone, Debug, Default)]
 struct FamilySlices {
-    slices: BTreeMap<String, Stored>,
+    /// The slices' names, in the order they are listed.
+    names: BTreeSet<String>,
+    /// The slices by name (looked up; listed through `names`).
+    slices: FxMap<String, Stored>,
     /// Endpoint → the slice holding it: looked up, never listed.
     by_endpoint: FxMap<EndpointKey, String>,
     groups: VecMap<PortKey, Group>,
@@ -112,6 +115,7 @@ impl FamilySlices {
         for e in slice.endpoints.get(index_from..).unwrap_or(&[]) {
             self.by_endpoint.insert(e.key.clone(), slice.name.clone());
         }
+        self.names.insert(slice.name.clone());
         self.slices.insert(
             slice.name.clone(),
             Stored {
@@ -124,6 +128,7 @@ impl FamilySlices {
 
     fn detach(&mut self, name: &str) -> Option<PortKey> {
         let stored = self.slices.remove(name)?;
+        self.names.remove(name);
         if let Some(group) = self.groups.get_mut(&stored.key) {
             group.names.remove(name);
             group.fill.remove(stored.slice.endpoints.len(), name);
@@ -155,6 +160,11 @@ impl FamilySlices {
     fn group_len(&self, key: &PortKey) -> usize {
         self.groups.get(key).map_or(0, |g| g.endpoints)
     }
+
+    /// The slices in name order.
+    fn in_order(&self) -> impl Iterator<Item = &Stored> {
+        self.names.iter().filter_map(|name| self.slices.get(name))
+    }
 }
 
 /// A Service's managed EndpointSlices plus indexes: endpoint → slice, per port group a fill
@@ -163,8 +173,8 @@ impl FamilySlices {
 /// changes to [`ServiceSlices::apply_delta`].
 #[derive(Clone, Debug)]
 pub struct ServiceSlices {
+    /// Slice names are unique across families (checked on the way in, kept by naming).
     families: VecMap<AddressType, FamilySlices>,
-    names: BTreeSet<String>,
     basis: Result<SyncBasis, FullReconcileReason>,
 }
 
@@ -192,7 +202,6 @@ impl ServiceSlices {
     pub fn new() -> Self {
         ServiceSlices {
             families: VecMap::new(),
-            names: BTreeSet::new(),
             basis: Err(FullReconcileReason::NeverSynced),
         }
     }
@@ -209,7 +218,7 @@ impl ServiceSlices {
     pub fn slices(&self) -> impl Iterator<Item = &Slice> {
         self.families
             .values()
-            .flat_map(|f| f.slices.values().map(|s| &s.slice))
+            .flat_map(|f| f.in_order().map(|s| &s.slice))
     }
 
     pub fn get(&self, name: &str) -> Option<&Slice> {
@@ -220,11 +229,16 @@ impl ServiceSlices {
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.families.values().map(|f| f.slices.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.families.values().all(|f| f.slices.is_empty())
+    }
+
+    /// Whether a slice of that name exists, in any family.
+    fn has_name(&self, name: &str) -> bool {
+        self.families.values().any(|f| f.slices.contains_key(name))
     }
 
     /// Endpoints held in slices of `family`, in O(1): what the churn model sizes a monolithic
@@ -233,7 +247,7 @@ impl ServiceSlices {
         self.families.get(&family).map_or(0, |f| f.endpoints)
     }
 
-    /// The slice holding an endpoint, in O(log n).
+    /// The slice holding an endpoint, in O(1) (two hash lookups).
     pub fn slice_of(&self, family: AddressType, key: &EndpointKey) -> Option<&Slice> {
         let f = self.families.get(&family)?;
         let name = f.by_endpoint.get(key)?;
@@ -255,23 +269,22 @@ impl ServiceSlices {
     ) -> Result<ReconcileOutput, ReconcileError> {
         let existing: Vec<&Slice> = self.slices().collect();
         let out = reconcile_refs(svc, max_endpoints_per_slice, &existing, desired, rng)?;
-        let mut all: VecMap<String, Slice> = VecMap::new();
+        // Every slice, then what each write makes of its name (`None`: deleted), sorted by
+        // name once; of a name given twice the last word stays, as successive inserts and
+        // removals in a map would leave it (one at a time, a sorted vector was quadratic).
+        let mut all: Vec<(String, Option<Slice>)> = Vec::new();
         for (_, fam) in core::mem::take(&mut self.families) {
-            for (name, stored) in fam.slices {
-                all.insert(name, stored.slice);
-            }
+            all.extend(fam.slices.into_iter().map(|(name, s)| (name, Some(s.slice))));
         }
         for w in &out.writes {
-            match w.op {
-                WriteOp::Create | WriteOp::Update => {
-                    all.insert(w.slice.name.clone(), w.slice.clone());
-                }
-                WriteOp::Delete => {
-                    all.remove(&w.slice.name);
-                }
-            }
+            let after = match w.op {
+                WriteOp::Create | WriteOp::Update => Some(w.slice.clone()),
+                WriteOp::Delete => None,
+            };
+            all.push((w.slice.name.clone(), after));
         }
-        self.rebuild(all.into_values().collect());
+        let all: VecMap<String, Option<Slice>> = all.into_iter().collect();
+        self.rebuild(all.into_values().flatten().collect());
         self.basis = if out.suppressed_creates > 0 {
             Err(FullReconcileReason::CreatesSuppressed)
         } else {
@@ -342,7 +355,7 @@ impl ServiceSlices {
                 &ctx,
                 plan,
                 &mut work_rng,
-                &|n| self.names.contains(n),
+                &|n| self.has_name(n),
                 &mut fresh,
                 &mut out,
             )?;
@@ -366,21 +379,21 @@ impl ServiceSlices {
 
     /// The Service is gone: the garbage collector deletes every slice it owned.
     pub fn delete_all(&mut self) -> Vec<SliceWrite> {
-        let writes = core::mem::take(&mut self.families)
-            .into_values()
-            .flat_map(|f| f.slices.into_values())
-            .map(|s| delete_write(s.slice, WriteCause::ServiceDeleted))
-            .collect();
-        self.names.clear();
+        let mut writes = Vec::new();
+        for (_, mut fam) in core::mem::take(&mut self.families) {
+            for name in &fam.names {
+                if let Some(s) = fam.slices.remove(name) {
+                    writes.push(delete_write(s.slice, WriteCause::ServiceDeleted));
+                }
+            }
+        }
         self.basis = Err(FullReconcileReason::NeverSynced);
         writes
     }
 
     fn rebuild(&mut self, slices: Vec<Slice>) {
         self.families.clear();
-        self.names.clear();
         for s in slices {
-            self.names.insert(s.name.clone());
             self.families.entry(s.address_type).or_default().attach(s, 0);
         }
         for fam in self.families.values_mut() {
@@ -404,15 +417,9 @@ impl ServiceSlices {
                     groups.insert(k);
                 }
             }
-            match w.op {
-                WriteOp::Delete => {
-                    self.names.remove(name);
-                }
-                WriteOp::Create | WriteOp::Update => {
-                    self.names.insert(name.clone());
-                    let from = w.slice.endpoints.len().saturating_sub(w.added);
-                    groups.insert(fam.attach(w.slice.clone(), from));
-                }
+            if w.op != WriteOp::Delete {
+                let from = w.slice.endpoints.len().saturating_sub(w.added);
+                groups.insert(fam.attach(w.slice.clone(), from));
             }
         }
         for k in &groups {
