@@ -1,4 +1,5 @@
-//! Sorted maps and sets kept in one vector: [`VecMap`] and [`VecSet`].
+//! Sorted maps and sets kept in one vector: [`VecMap`] and [`VecSet`]; and [`FxMap`], the hash
+//! map for tables nobody lists.
 //!
 //! They answer as `BTreeMap` and `BTreeSet` do (keys unique, iteration in key order, `collect`
 //! keeps the last value of a repeated key) for the small collections a computation builds and
@@ -15,9 +16,47 @@ use alloc::vec::Vec;
 use core::borrow::Borrow;
 use core::cmp::Ordering;
 use core::fmt;
+use core::hash::{BuildHasherDefault, Hasher};
 use core::ops::{Bound, RangeBounds};
 
 use crate::sort::SharedSort;
+
+/// FxHash over the key's words: deterministic (no random seed, unlike std's), fast for small
+/// integer keys; strings are hashed a byte at a time.
+#[derive(Default)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u16(&mut self, i: u16) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(u64::from(i));
+    }
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+}
+
+/// A hash map with [`FxHasher`], for tables that are only looked up and written, never listed
+/// in an order anyone sees (the dataplane's address tables, the affinity table, an endpoint's
+/// slice): hashbrown's code is mostly shared between key types, where each B-tree key/value
+/// pair compiles its own copy of the whole tree.
+pub(crate) type FxMap<K, V> = hashbrown::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A map with unique, ordered keys in a sorted vector.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

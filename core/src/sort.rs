@@ -68,6 +68,30 @@ pub trait CollectSorted: Iterator + Sized {
 
 impl<I: Iterator> CollectSorted for I {}
 
+/// For each item, whether an equal one (by `cmp`) comes before it: the items a set would
+/// refuse if they were inserted in order. One sort of the positions through the shared sort,
+/// instead of a set of the items (a B-tree instance per item type); O(n log n).
+pub fn repeats_by<T>(items: &[T], mut cmp: impl FnMut(&T, &T) -> Ordering) -> Vec<bool> {
+    let mut repeated = alloc::vec![false; items.len()];
+    // `sorted_positions` gives each position below `items.len()` once: indexing is in range.
+    let order = sorted_positions(items.len(), &mut |a, b| cmp(&items[a], &items[b]));
+    // Stable: within a run of equal items the positions ascend, so all but the run's first
+    // come after an equal one.
+    for pair in order.windows(2) {
+        if let [earlier, later] = *pair {
+            if cmp(&items[earlier], &items[later]) == Ordering::Equal {
+                repeated[later] = true;
+            }
+        }
+    }
+    repeated
+}
+
+/// The position of the first item equal to an earlier one (see [`repeats_by`]).
+pub fn first_repeat_by<T>(items: &[T], cmp: impl FnMut(&T, &T) -> Ordering) -> Option<usize> {
+    repeats_by(items, cmp).iter().position(|&r| r)
+}
+
 /// The positions `0..n` in the order `cmp` sorts them, stably: the one instance of the sort.
 fn sorted_positions(n: usize, cmp: &mut dyn FnMut(usize, usize) -> Ordering) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
@@ -123,6 +147,29 @@ mod tests {
             whole.stable_sort();
             theirs.sort();
             assert_eq!(whole, theirs, "{items:?}");
+        }
+    }
+
+    #[test]
+    fn repeats_are_what_a_set_refuses() {
+        // (items): a set filled in order refuses exactly the repeats.
+        let cases: [Vec<u8>; 6] = [
+            vec![],
+            vec![1],
+            vec![1, 1],
+            vec![3, 1, 3, 2, 1, 3],
+            vec![5, 4, 3, 2, 1],
+            (0..100u8).map(|i| i.wrapping_mul(37) % 23).collect(),
+        ];
+        for items in cases {
+            let mut set = BTreeSet::new();
+            let refused: Vec<bool> = items.iter().map(|i| !set.insert(*i)).collect();
+            assert_eq!(repeats_by(&items, Ord::cmp), refused, "{items:?}");
+            assert_eq!(
+                first_repeat_by(&items, Ord::cmp),
+                refused.iter().position(|&r| r),
+                "{items:?}"
+            );
         }
     }
 

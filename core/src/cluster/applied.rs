@@ -16,20 +16,27 @@ use crate::collections::VecSet;
 use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 
-use super::{Actor, ChangeReport, Cluster, ObjectKey, Origin};
+use super::{Actor, ChangeReport, Cluster, Entry, ObjectKey, Origin};
 use crate::error::ObjectRef;
 use crate::model::Object;
 
-/// Last-applied objects by key. Cloned with the cluster.
+/// Last-applied objects by key. Cloned with the cluster. Each is kept as a store [`Entry`]
+/// (origin `User`, `created_ms` the instant it was applied) rather than a bare `Object`, so
+/// that this map and the store's are one B-tree instance (see ARCHITECTURE.md, "Size").
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Applied {
-    objects: BTreeMap<ObjectKey, Object>,
+    objects: BTreeMap<ObjectKey, Entry>,
 }
 
 impl Applied {
     /// Records the objects of a committed batch (`written`, as they were before admission) that
-    /// `report`'s user events name, and returns their keys in batch order.
-    pub(crate) fn record(&mut self, written: Vec<Object>, report: &ChangeReport) -> Vec<ObjectKey> {
+    /// `report`'s user events name, applied at `at_ms`, and returns their keys in batch order.
+    pub(crate) fn record(
+        &mut self,
+        written: Vec<Object>,
+        report: &ChangeReport,
+        at_ms: u64,
+    ) -> Vec<ObjectKey> {
         let by_user: VecSet<&ObjectRef> = report
             .events
             .iter()
@@ -43,7 +50,12 @@ impl Applied {
             };
             if by_user.contains(&key.to_ref()) {
                 keys.push(key.clone());
-                self.objects.insert(key, object);
+                let entry = Entry {
+                    object,
+                    origin: Origin::User,
+                    created_ms: at_ms,
+                };
+                self.objects.insert(key, entry);
             }
         }
         keys
@@ -60,10 +72,14 @@ impl Cluster {
     /// to the user and are not being deleted (a terminating pod) are listed; the namespace of
     /// a namespaced object may be absent (`default`).
     pub fn applied_objects(&self) -> impl Iterator<Item = (&ObjectKey, &Object)> + '_ {
-        self.applied.objects.iter().filter(|(key, _)| {
-            self.store
-                .get(key)
-                .is_some_and(|e| e.origin == Origin::User && e.object.metadata().deletion_timestamp.is_none())
-        })
+        self.applied
+            .objects
+            .iter()
+            .filter(|(key, _)| {
+                self.store.get(key).is_some_and(|e| {
+                    e.origin == Origin::User && e.object.metadata().deletion_timestamp.is_none()
+                })
+            })
+            .map(|(key, applied)| (key, &applied.object))
     }
 }

@@ -29,7 +29,7 @@ pub use events::{Action, Actor, ChangeReport, Event, Warning};
 pub use references::{DanglingReference, ReferenceProblem};
 pub use store::{Entry, ObjectKey, Origin, Store};
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::{BTreeSet, BinaryHeap};
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::fmt;
@@ -92,6 +92,44 @@ pub(crate) enum Timer {
     StatefulSetResync(ObjectKey),
 }
 
+/// A timer in the clock's queue: due at `at_ms`, scheduled `seq`-th. The queue is a binary
+/// heap (insert and take the first in O(log n), less code than a B-tree map); its first is the
+/// earliest instant, then the earliest scheduled, so timers fire in the order they would from
+/// a map keyed by `(at_ms, seq)`. `seq` is unique, so that order is total.
+#[derive(Clone, Debug)]
+pub(crate) struct Scheduled {
+    at_ms: u64,
+    seq: u64,
+    timer: Timer,
+}
+
+impl Scheduled {
+    fn due(&self) -> (u64, u64) {
+        (self.at_ms, self.seq)
+    }
+}
+
+impl PartialEq for Scheduled {
+    fn eq(&self, other: &Self) -> bool {
+        self.due() == other.due()
+    }
+}
+
+impl Eq for Scheduled {}
+
+impl PartialOrd for Scheduled {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Scheduled {
+    /// Reversed: the heap's greatest is the first due.
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        other.due().cmp(&self.due())
+    }
+}
+
 /// The whole simulated cluster. See the module documentation.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -106,7 +144,7 @@ pub struct Cluster {
     pub(crate) service_index: ServiceIndex,
     /// Endpoint state of every selector-based Service, by (namespace, name).
     pub(crate) endpoints: VecMap<(String, String), ServiceEndpoints>,
-    pub(crate) timers: BTreeMap<(u64, u64), Timer>,
+    pub(crate) timers: BinaryHeap<Scheduled>,
     pub(crate) timer_seq: u64,
     pub(crate) uid_seq: u64,
     pub(crate) work: WorkQueue,
@@ -165,7 +203,7 @@ impl Cluster {
             node_ipam: NodeIpam::new(plan.node_cidr, plan.pod_cidr, config.pod_cidr_prefix),
             service_index: ServiceIndex::default(),
             endpoints: VecMap::new(),
-            timers: BTreeMap::new(),
+            timers: BinaryHeap::new(),
             timer_seq: 0,
             uid_seq: 0,
             work: WorkQueue::default(),
@@ -196,7 +234,7 @@ impl Cluster {
     /// When the clock next has something to do (a pod finishing its start or its grace
     /// period, a StatefulSet's `minReadySeconds`): `None` when nothing is scheduled.
     pub fn next_timer_ms(&self) -> Option<u64> {
-        self.timers.keys().next().map(|(at, _)| *at)
+        self.timers.peek().map(|t| t.at_ms)
     }
 
     /// Creates or replaces every object of the batch, or nothing (see [`ApplyError`]).
@@ -205,7 +243,7 @@ impl Cluster {
         let admitted = admission::admit(self, objects)?;
         let mut report = ChangeReport::default();
         admission::commit(self, admitted, &mut report);
-        let written_keys = self.applied.record(written, &report);
+        let written_keys = self.applied.record(written, &report, self.now_ms);
         self.settle(&mut report);
         report.references = references::dangling(self, &written_keys);
         Ok(report)
@@ -288,17 +326,14 @@ impl Cluster {
     pub fn advance(&mut self, ms: u64) -> ChangeReport {
         let target = self.now_ms.saturating_add(ms);
         let mut report = ChangeReport::default();
-        while let Some((&(at, _), _)) = self.timers.iter().next() {
+        while let Some(at) = self.next_timer_ms() {
             if at > target {
                 break;
             }
             self.now_ms = at;
-            while let Some(entry) = self.timers.first_entry() {
-                if entry.key().0 != at {
-                    break;
-                }
-                let timer = entry.remove();
-                self.fire(timer, &mut report);
+            while self.next_timer_ms() == Some(at) {
+                let Some(due) = self.timers.pop() else { break };
+                self.fire(due.timer, &mut report);
             }
             self.settle(&mut report);
         }
@@ -353,7 +388,11 @@ impl Cluster {
 
     pub(crate) fn schedule(&mut self, at_ms: u64, timer: Timer) {
         self.timer_seq += 1;
-        self.timers.insert((at_ms, self.timer_seq), timer);
+        self.timers.push(Scheduled {
+            at_ms,
+            seq: self.timer_seq,
+            timer,
+        });
     }
 
     pub(crate) fn event(

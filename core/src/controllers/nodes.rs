@@ -2,14 +2,13 @@
 //! per node, as kind and the node IPAM controller give them).
 
 use crate::json::ToJson;
-use alloc::collections::{BTreeMap, BTreeSet};
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 
 use crate::cluster::{ChangeReport, Cluster, Entry, ObjectKey, Origin};
-use crate::collections::VecSet;
+use crate::collections::{VecMap, VecSet};
 use crate::error::{FieldError, FieldPath};
 use crate::ipam::Ipv4Cidr;
 use crate::model::{Condition, Kind, Namespace, Node, NodeAddress, Object, ObjectMeta};
@@ -23,10 +22,11 @@ pub struct NodeAddresses {
     node_cidr: Ipv4Cidr,
     pod_cidr: Ipv4Cidr,
     pod_prefix: u8,
-    /// Offsets into `node_cidr` in use (node IPs start at offset 2, as in kind).
-    used_ips: BTreeSet<u64>,
+    /// Offsets into `node_cidr` in use (node IPs start at offset 2, as in kind). One entry per
+    /// node, like `NodeIpam::load`.
+    used_ips: VecSet<u64>,
     /// Subnet indexes of `pod_cidr` in use (start at 1).
-    used_subnets: BTreeSet<u64>,
+    used_subnets: VecSet<u64>,
 }
 
 /// Node IPAM: node addresses, plus which pod IPs each node has handed out and an index of nodes
@@ -35,9 +35,72 @@ pub struct NodeAddresses {
 pub struct NodeIpam {
     addresses: NodeAddresses,
     /// Pod IPs in use on each node, as offsets in its pod CIDR.
-    pod_ips: BTreeMap<String, BTreeSet<u64>>,
+    pod_ips: VecMap<String, Offsets>,
     /// (pods on the node, node name) for every node known here: the least loaded first.
     load: VecSet<(usize, String)>,
+}
+
+/// A set of offsets as a bitset grown to the highest one inserted, with its size: a node's pod
+/// IPs, handed out lowest first, so the words cover little more than the node's pods. Finding
+/// the lowest free offset reads a word (64 offsets) at a time; inserting and removing are O(1).
+#[derive(Clone, Debug, Default)]
+struct Offsets {
+    words: Vec<u64>,
+    len: usize,
+}
+
+impl Offsets {
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The lowest offset `from` or above that is not in the set.
+    fn lowest_free(&self, from: u64) -> u64 {
+        let (first, _) = Self::place(from);
+        for (i, &w) in self.words.iter().enumerate().skip(first) {
+            // Offsets below `from` in its word count as taken.
+            let below_from = if i == first { (1u64 << (from % 64)) - 1 } else { 0 };
+            let taken = w | below_from;
+            if taken != u64::MAX {
+                return i as u64 * 64 + u64::from(taken.trailing_ones());
+            }
+        }
+        from.max(self.words.len() as u64 * 64)
+    }
+
+    /// Adds `offset`; `false` if it was there.
+    fn insert(&mut self, offset: u64) -> bool {
+        let (word, bit) = Self::place(offset);
+        if self.words.len() <= word {
+            self.words.resize(word + 1, 0);
+        }
+        match self.words.get_mut(word) {
+            Some(w) if *w & bit == 0 => {
+                *w |= bit;
+                self.len += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Takes `offset` out; `false` if it was not there.
+    fn remove(&mut self, offset: u64) -> bool {
+        let (word, bit) = Self::place(offset);
+        match self.words.get_mut(word) {
+            Some(w) if *w & bit != 0 => {
+                *w &= !bit;
+                self.len -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The word index and bit mask of an offset.
+    fn place(offset: u64) -> (usize, u64) {
+        ((offset / 64) as usize, 1 << (offset % 64))
+    }
 }
 
 impl NodeIpam {
@@ -47,17 +110,17 @@ impl NodeIpam {
                 node_cidr,
                 pod_cidr,
                 pod_prefix,
-                used_ips: BTreeSet::new(),
-                used_subnets: BTreeSet::new(),
+                used_ips: VecSet::new(),
+                used_subnets: VecSet::new(),
             },
-            pod_ips: BTreeMap::new(),
+            pod_ips: VecMap::new(),
             load: VecSet::new(),
         }
     }
 
     /// How many pod IPs a node has handed out.
     pub(crate) fn pods_on(&self, node: &str) -> usize {
-        self.pod_ips.get(node).map_or(0, BTreeSet::len)
+        self.pod_ips.get(node).map_or(0, Offsets::len)
     }
 
     /// Nodes known here (every Node object): the watchers churn is multiplied by.
@@ -95,13 +158,7 @@ impl NodeIpam {
         let before = self.pods_on(node);
         let used = self.pod_ips.entry(node.to_string()).or_default();
         let last = pod_cidr.size().checked_sub(1)?;
-        let mut offset = 2;
-        for &u in used.range(2..) {
-            if u != offset {
-                break;
-            }
-            offset += 1;
-        }
+        let offset = used.lowest_free(2);
         if offset >= last {
             return None;
         }
@@ -113,7 +170,7 @@ impl NodeIpam {
     pub(crate) fn release_pod_ip(&mut self, node: &str, pod_cidr: &Ipv4Cidr, ip: Ipv4Addr) {
         let before = self.pods_on(node);
         if let (Some(used), Some(i)) = (self.pod_ips.get_mut(node), pod_cidr.index_of(ip)) {
-            used.remove(&i);
+            used.remove(i);
         }
         self.reindex(node, before);
     }
@@ -203,7 +260,7 @@ impl NodePlan {
     }
 }
 
-fn next_free(used: &BTreeSet<u64>, from: u64, below: u64) -> Option<u64> {
+fn next_free(used: &VecSet<u64>, from: u64, below: u64) -> Option<u64> {
     let mut candidate = from;
     for &u in used.range(from..) {
         if u != candidate {
@@ -336,5 +393,66 @@ impl Cluster {
                 _ => None,
             })
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Offsets;
+    use alloc::collections::BTreeSet;
+    use alloc::vec;
+    use alloc::vec::Vec;
+
+    /// The lowest free offset from `from` up, as the B-tree scan found it.
+    fn reference_lowest_free(set: &BTreeSet<u64>, from: u64) -> u64 {
+        let mut candidate = from;
+        for &u in set.range(from..) {
+            if u != candidate {
+                break;
+            }
+            candidate += 1;
+        }
+        candidate
+    }
+
+    /// Each sequence of inserts (positive) and removals (negative, of the absolute value)
+    /// answers as a `BTreeSet` does, and so does the lowest free offset from every start.
+    #[test]
+    fn offsets_answer_as_a_set_does() {
+        let cases: [Vec<i64>; 6] = [
+            vec![],
+            vec![2, 3, 4, -3, 3, 5],
+            vec![63, 64, 65, 0, 1, 2, -64],
+            (2..200).collect(),
+            (0..130).chain([-5, -70, -129, 70, -0]).collect(),
+            vec![1000, -1000, -7, 7, 7],
+        ];
+        for ops in cases {
+            let (mut ours, mut theirs) = (Offsets::default(), BTreeSet::new());
+            for &op in &ops {
+                let offset = op.unsigned_abs();
+                if op >= 0 {
+                    assert_eq!(
+                        ours.insert(offset),
+                        theirs.insert(offset),
+                        "insert {op} in {ops:?}"
+                    );
+                } else {
+                    assert_eq!(
+                        ours.remove(offset),
+                        theirs.remove(&offset),
+                        "remove {op} in {ops:?}"
+                    );
+                }
+                assert_eq!(ours.len(), theirs.len(), "{ops:?}");
+            }
+            for from in [0, 1, 2, 3, 62, 63, 64, 65, 127, 128, 129, 200, 1000, 5000] {
+                assert_eq!(
+                    ours.lowest_free(from),
+                    reference_lowest_free(&theirs, from),
+                    "from {from} in {ops:?}"
+                );
+            }
+        }
     }
 }

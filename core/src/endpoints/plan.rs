@@ -5,13 +5,13 @@
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::cmp::Reverse;
 
 use super::names::generate_name;
 use super::output::{ReconcileError, ReconcileOutput, SliceWrite, WriteCause, WriteOp};
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, PortSpec, ServiceInfo, Slice, MAX_ENDPOINTS_PER_SLICE_LIMIT,
 };
+use crate::collections::VecMap;
 use crate::error::{FieldError, FieldPath};
 use crate::rng::Rng;
 use crate::sort::SharedSort;
@@ -114,19 +114,27 @@ impl Ctx<'_> {
 }
 
 /// Unchanged slices of one port group by fill level, for step 3's best-fit search. Ties on
-/// fill go to the smallest name (upstream: whichever the Go map yields first).
+/// fill go to the smallest name (upstream: whichever the Go map yields first). A fill level
+/// holds its slices' names and is dropped when it has none; there are at most
+/// `maxEndpointsPerSlice + 1` ≤ 1001 levels, so a level appearing or going costs at most
+/// that many moves.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FillIndex {
-    by_fill: BTreeSet<(usize, Reverse<String>)>,
+    by_fill: VecMap<usize, BTreeSet<String>>,
 }
 
 impl FillIndex {
     pub(crate) fn insert(&mut self, fill: usize, name: &str) {
-        self.by_fill.insert((fill, Reverse(name.into())));
+        self.by_fill.entry(fill).or_default().insert(name.into());
     }
 
     pub(crate) fn remove(&mut self, fill: usize, name: &str) {
-        self.by_fill.remove(&(fill, Reverse(name.into())));
+        if let Some(names) = self.by_fill.get_mut(&fill) {
+            names.remove(name);
+            if names.is_empty() {
+                self.by_fill.remove(&fill);
+            }
+        }
     }
 
     /// The fullest slice that can still take `k` more (fill ≤ max − k), skipping `excluded`
@@ -134,9 +142,9 @@ impl FillIndex {
     pub(crate) fn best_fit(&self, k: usize, max: usize, excluded: impl Fn(&str) -> bool) -> Option<&str> {
         let room = max.checked_sub(k)?;
         self.by_fill
-            .range(..=(room, Reverse(String::new())))
+            .range(..=room)
             .rev()
-            .map(|(_, Reverse(name))| name.as_str())
+            .flat_map(|(_, names)| names.iter().map(String::as_str))
             .find(|name| !excluded(name))
     }
 }

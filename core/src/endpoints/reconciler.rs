@@ -14,7 +14,7 @@
 //!   `finalize`), deletes (not owned, emptied per group, port sets gone); then slices of families
 //!   no longer served.
 
-use alloc::collections::{BTreeMap, BTreeSet};
+use alloc::collections::BTreeSet;
 use alloc::vec;
 use alloc::vec::Vec;
 
@@ -24,9 +24,9 @@ use super::plan::{
     Working,
 };
 use super::types::{AddressType, DesiredEndpoint, EndpointKey, PortKey, ServiceInfo, Slice};
-use crate::collections::VecMap;
+use crate::collections::{VecMap, VecSet};
 use crate::rng::Rng;
-use crate::sort::SharedSort;
+use crate::sort::{first_repeat_by, SharedSort};
 
 /// Everything one full reconcile reads.
 #[derive(Clone, Copy, Debug)]
@@ -60,12 +60,8 @@ pub(crate) fn reconcile_refs(
     rng: &mut Rng,
 ) -> Result<ReconcileOutput, ReconcileError> {
     check_max(max)?;
-    let mut names = BTreeSet::new();
-    for s in existing {
-        if s.name.is_empty() || !names.insert(s.name.as_str()) {
-            return Err(ReconcileError::BadSliceName { name: s.name.clone() });
-        }
-    }
+    check_slice_names(existing)?;
+    let names: VecSet<&str> = existing.iter().map(|s| s.name.as_str()).collect();
     let families = svc.families();
     let mut desired_by_family: VecMap<AddressType, Vec<&DesiredEndpoint>> = VecMap::new();
     for d in desired {
@@ -121,6 +117,21 @@ pub(crate) fn reconcile_refs(
     Ok(out)
 }
 
+/// Every slice has a name, and no two the same: else the first slice (in the given order)
+/// that has none or repeats an earlier one's.
+pub(crate) fn check_slice_names(slices: &[&Slice]) -> Result<(), ReconcileError> {
+    let repeat = first_repeat_by(slices, |a, b| a.name.cmp(&b.name));
+    let empty = slices.iter().position(|s| s.name.is_empty());
+    let first = match (repeat, empty) {
+        (Some(r), Some(e)) => Some(r.min(e)),
+        (r, e) => r.or(e),
+    };
+    match first.and_then(|i| slices.get(i)) {
+        Some(s) => Err(ReconcileError::BadSliceName { name: s.name.clone() }),
+        None => Ok(()),
+    }
+}
+
 /// `reconcileByAddressType` up to `finalize`: `existing` sorted by name, `desired` in order.
 fn plan_family(
     ctx: &Ctx<'_>,
@@ -139,16 +150,15 @@ fn plan_family(
             });
         }
     }
+    let repeat = first_repeat_by(desired, |a, b| a.endpoint.key.cmp(&b.endpoint.key));
+    if let Some(d) = repeat.and_then(|i| desired.get(i)) {
+        return Err(ReconcileError::DuplicateEndpoint {
+            address_type: ctx.family,
+            key: d.endpoint.key.clone(),
+        });
+    }
     let mut groups: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
-    let mut seen: BTreeSet<&EndpointKey> = BTreeSet::new();
     for d in desired {
-        if !seen.insert(&d.endpoint.key) {
-            let key = d.endpoint.key.clone();
-            return Err(ReconcileError::DuplicateEndpoint {
-                address_type: ctx.family,
-                key,
-            });
-        }
         groups.entry(PortKey::of(&d.ports)).or_default().push(d);
     }
     for (key, wanted) in &groups {
@@ -178,7 +188,7 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
         .collect();
     let mut placed = vec![false; desired.len()];
     let mut updates = Vec::new();
-    let mut unchanged: BTreeMap<&str, &Slice> = BTreeMap::new();
+    let mut unchanged: Vec<(&str, &Slice)> = Vec::new();
     for s in slices {
         let mut keep = Vec::with_capacity(s.endpoints.len());
         let mut refreshed = 0;
@@ -224,9 +234,10 @@ fn reconcile_group(ctx: &Ctx<'_>, slices: &[&Slice], desired: &[&DesiredEndpoint
             slice.labels = ctx.labels.clone();
             updates.push(Working::existing(slice, WriteCause::LabelsDrifted, 0, 0));
         } else {
-            unchanged.insert(s.name.as_str(), s);
+            unchanged.push((s.name.as_str(), s));
         }
     }
+    let unchanged: VecMap<&str, &Slice> = unchanged.into_iter().collect();
     let leftover: Vec<&DesiredEndpoint> = desired
         .iter()
         .zip(&placed)

@@ -25,13 +25,13 @@ use super::plan::{
     check_max, delete_write, emit, finish_family, place_remaining, Ctx, Doomed, FamilyPlan, FillIndex,
     Working,
 };
-use super::reconciler::reconcile_refs;
+use super::reconciler::{check_slice_names, reconcile_refs};
 use super::types::{
     AddressType, DesiredEndpoint, Endpoint, EndpointChange, EndpointKey, PortKey, ServiceInfo, Slice,
 };
-use crate::collections::{VecMap, VecSet};
+use crate::collections::{FxMap, VecMap, VecSet};
 use crate::rng::Rng;
-use crate::sort::SharedSort;
+use crate::sort::{first_repeat_by, SharedSort};
 
 /// The Service facts a sync was made against; a delta is only applied on the same facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -91,8 +91,12 @@ struct Group {
 
 #[derive(Clone, Debug, Default)]
 struct FamilySlices {
-    slices: BTreeMap<String, Stored>,
-    by_endpoint: BTreeMap<EndpointKey, String>,
+    /// The slices' names, in the order they are listed.
+    names: BTreeSet<String>,
+    /// The slices by name (looked up; listed through `names`).
+    slices: FxMap<String, Stored>,
+    /// Endpoint → the slice holding it: looked up, never listed.
+    by_endpoint: FxMap<EndpointKey, String>,
     groups: VecMap<PortKey, Group>,
     /// Groups that have slices but no endpoints (in a synced state: the empty placeholder's).
     empty_groups: VecSet<PortKey>,
@@ -111,6 +115,7 @@ impl FamilySlices {
         for e in slice.endpoints.get(index_from..).unwrap_or(&[]) {
             self.by_endpoint.insert(e.key.clone(), slice.name.clone());
         }
+        self.names.insert(slice.name.clone());
         self.slices.insert(
             slice.name.clone(),
             Stored {
@@ -123,6 +128,7 @@ impl FamilySlices {
 
     fn detach(&mut self, name: &str) -> Option<PortKey> {
         let stored = self.slices.remove(name)?;
+        self.names.remove(name);
         if let Some(group) = self.groups.get_mut(&stored.key) {
             group.names.remove(name);
             group.fill.remove(stored.slice.endpoints.len(), name);
@@ -154,6 +160,11 @@ impl FamilySlices {
     fn group_len(&self, key: &PortKey) -> usize {
         self.groups.get(key).map_or(0, |g| g.endpoints)
     }
+
+    /// The slices in name order.
+    fn in_order(&self) -> impl Iterator<Item = &Stored> {
+        self.names.iter().filter_map(|name| self.slices.get(name))
+    }
 }
 
 /// A Service's managed EndpointSlices plus indexes: endpoint → slice, per port group a fill
@@ -162,8 +173,8 @@ impl FamilySlices {
 /// changes to [`ServiceSlices::apply_delta`].
 #[derive(Clone, Debug)]
 pub struct ServiceSlices {
+    /// Slice names are unique across families (checked on the way in, kept by naming).
     families: VecMap<AddressType, FamilySlices>,
-    names: BTreeSet<String>,
     basis: Result<SyncBasis, FullReconcileReason>,
 }
 
@@ -191,19 +202,13 @@ impl ServiceSlices {
     pub fn new() -> Self {
         ServiceSlices {
             families: VecMap::new(),
-            names: BTreeSet::new(),
             basis: Err(FullReconcileReason::NeverSynced),
         }
     }
 
     /// Slices that exist already (from the API). The first sync must be a full reconcile.
     pub fn from_slices(slices: Vec<Slice>) -> Result<Self, ReconcileError> {
-        let mut seen = BTreeSet::new();
-        for s in &slices {
-            if s.name.is_empty() || !seen.insert(s.name.as_str()) {
-                return Err(ReconcileError::BadSliceName { name: s.name.clone() });
-            }
-        }
+        check_slice_names(&slices.iter().collect::<Vec<_>>())?;
         let mut me = ServiceSlices::new();
         me.rebuild(slices);
         Ok(me)
@@ -213,7 +218,7 @@ impl ServiceSlices {
     pub fn slices(&self) -> impl Iterator<Item = &Slice> {
         self.families
             .values()
-            .flat_map(|f| f.slices.values().map(|s| &s.slice))
+            .flat_map(|f| f.in_order().map(|s| &s.slice))
     }
 
     pub fn get(&self, name: &str) -> Option<&Slice> {
@@ -224,11 +229,16 @@ impl ServiceSlices {
     }
 
     pub fn len(&self) -> usize {
-        self.names.len()
+        self.families.values().map(|f| f.slices.len()).sum()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.families.values().all(|f| f.slices.is_empty())
+    }
+
+    /// Whether a slice of that name exists, in any family.
+    fn has_name(&self, name: &str) -> bool {
+        self.families.values().any(|f| f.slices.contains_key(name))
     }
 
     /// Endpoints held in slices of `family`, in O(1): what the churn model sizes a monolithic
@@ -237,7 +247,7 @@ impl ServiceSlices {
         self.families.get(&family).map_or(0, |f| f.endpoints)
     }
 
-    /// The slice holding an endpoint, in O(log n).
+    /// The slice holding an endpoint, in O(1) (two hash lookups).
     pub fn slice_of(&self, family: AddressType, key: &EndpointKey) -> Option<&Slice> {
         let f = self.families.get(&family)?;
         let name = f.by_endpoint.get(key)?;
@@ -259,23 +269,22 @@ impl ServiceSlices {
     ) -> Result<ReconcileOutput, ReconcileError> {
         let existing: Vec<&Slice> = self.slices().collect();
         let out = reconcile_refs(svc, max_endpoints_per_slice, &existing, desired, rng)?;
-        let mut all: VecMap<String, Slice> = VecMap::new();
+        // Every slice, then what each write makes of its name (`None`: deleted), sorted by
+        // name once; of a name given twice the last word stays, as successive inserts and
+        // removals in a map would leave it (one at a time, a sorted vector was quadratic).
+        let mut all: Vec<(String, Option<Slice>)> = Vec::new();
         for (_, fam) in core::mem::take(&mut self.families) {
-            for (name, stored) in fam.slices {
-                all.insert(name, stored.slice);
-            }
+            all.extend(fam.slices.into_iter().map(|(name, s)| (name, Some(s.slice))));
         }
         for w in &out.writes {
-            match w.op {
-                WriteOp::Create | WriteOp::Update => {
-                    all.insert(w.slice.name.clone(), w.slice.clone());
-                }
-                WriteOp::Delete => {
-                    all.remove(&w.slice.name);
-                }
-            }
+            let after = match w.op {
+                WriteOp::Create | WriteOp::Update => Some(w.slice.clone()),
+                WriteOp::Delete => None,
+            };
+            all.push((w.slice.name.clone(), after));
         }
-        self.rebuild(all.into_values().collect());
+        let all: VecMap<String, Option<Slice>> = all.into_iter().collect();
+        self.rebuild(all.into_values().flatten().collect());
         self.basis = if out.suppressed_creates > 0 {
             Err(FullReconcileReason::CreatesSuppressed)
         } else {
@@ -303,9 +312,13 @@ impl ServiceSlices {
         if let Some(reason) = basis.mismatch(svc, max_endpoints_per_slice) {
             return Err(ReconcileError::NeedsFullReconcile(reason));
         }
-        let mut seen: BTreeSet<(AddressType, &EndpointKey)> = BTreeSet::new();
+        // The first change that repeats an earlier one's family and endpoint; the loop
+        // reports it when it gets there, unless a change before it has an unserved family.
+        let repeat = first_repeat_by(changes, |a, b| {
+            (a.address_type(), a.key()).cmp(&(b.address_type(), b.key()))
+        });
         let mut by_family: VecMap<AddressType, Vec<&EndpointChange>> = VecMap::new();
-        for ch in changes {
+        for (i, ch) in changes.iter().enumerate() {
             let (family, key) = (ch.address_type(), ch.key());
             if !basis.families.contains(&family) {
                 return Err(ReconcileError::UnservedAddressType {
@@ -313,7 +326,7 @@ impl ServiceSlices {
                     key: key.clone(),
                 });
             }
-            if !seen.insert((family, key)) {
+            if repeat == Some(i) {
                 return Err(ReconcileError::DuplicateEndpoint {
                     address_type: family,
                     key: key.clone(),
@@ -342,7 +355,7 @@ impl ServiceSlices {
                 &ctx,
                 plan,
                 &mut work_rng,
-                &|n| self.names.contains(n),
+                &|n| self.has_name(n),
                 &mut fresh,
                 &mut out,
             )?;
@@ -366,21 +379,21 @@ impl ServiceSlices {
 
     /// The Service is gone: the garbage collector deletes every slice it owned.
     pub fn delete_all(&mut self) -> Vec<SliceWrite> {
-        let writes = core::mem::take(&mut self.families)
-            .into_values()
-            .flat_map(|f| f.slices.into_values())
-            .map(|s| delete_write(s.slice, WriteCause::ServiceDeleted))
-            .collect();
-        self.names.clear();
+        let mut writes = Vec::new();
+        for (_, mut fam) in core::mem::take(&mut self.families) {
+            for name in &fam.names {
+                if let Some(s) = fam.slices.remove(name) {
+                    writes.push(delete_write(s.slice, WriteCause::ServiceDeleted));
+                }
+            }
+        }
         self.basis = Err(FullReconcileReason::NeverSynced);
         writes
     }
 
     fn rebuild(&mut self, slices: Vec<Slice>) {
         self.families.clear();
-        self.names.clear();
         for s in slices {
-            self.names.insert(s.name.clone());
             self.families.entry(s.address_type).or_default().attach(s, 0);
         }
         for fam in self.families.values_mut() {
@@ -404,15 +417,9 @@ impl ServiceSlices {
                     groups.insert(k);
                 }
             }
-            match w.op {
-                WriteOp::Delete => {
-                    self.names.remove(name);
-                }
-                WriteOp::Create | WriteOp::Update => {
-                    self.names.insert(name.clone());
-                    let from = w.slice.endpoints.len().saturating_sub(w.added);
-                    groups.insert(fam.attach(w.slice.clone(), from));
-                }
+            if w.op != WriteOp::Delete {
+                let from = w.slice.endpoints.len().saturating_sub(w.added);
+                groups.insert(fam.attach(w.slice.clone(), from));
             }
         }
         for k in &groups {
@@ -427,8 +434,10 @@ fn plan_delta<'c>(
     fam: &FamilySlices,
     changes: &[&'c EndpointChange],
 ) -> (FamilyPlan, Vec<&'c EndpointKey>) {
-    let mut removals: BTreeMap<&str, BTreeSet<&EndpointKey>> = BTreeMap::new();
-    let mut refreshes: BTreeMap<&str, BTreeMap<&EndpointKey, &Endpoint>> = BTreeMap::new();
+    // What the changes do to the slices holding their endpoints: (slice, endpoint, the new
+    // version to refresh it to, or `None` to remove it). Each endpoint once: `apply_delta`
+    // refused repeated ones.
+    let mut edits: Vec<(&str, &EndpointKey, Option<&Endpoint>)> = Vec::new();
     let mut additions: VecMap<PortKey, Vec<&DesiredEndpoint>> = VecMap::new();
     let mut delta: VecMap<PortKey, isize> = VecMap::new();
     let mut removed_keys = Vec::new();
@@ -441,7 +450,7 @@ fn plan_delta<'c>(
         match (ch, current) {
             (EndpointChange::Remove { .. }, None) => {}
             (EndpointChange::Remove { .. }, Some((name, group))) => {
-                removals.entry(name).or_default().insert(key);
+                edits.push((name, key, None));
                 removed_keys.push(key);
                 *delta.entry(group.clone()).or_default() -= 1;
             }
@@ -449,10 +458,10 @@ fn plan_delta<'c>(
                 let wanted = PortKey::of(&d.ports);
                 match current {
                     Some((name, group)) if *group == wanted => {
-                        refreshes.entry(name).or_default().insert(key, &d.endpoint);
+                        edits.push((name, key, Some(&d.endpoint)));
                     }
                     Some((name, group)) => {
-                        removals.entry(name).or_default().insert(key);
+                        edits.push((name, key, None));
                         removed_keys.push(key);
                         *delta.entry(group.clone()).or_default() -= 1;
                         *delta.entry(wanted.clone()).or_default() += 1;
@@ -467,24 +476,24 @@ fn plan_delta<'c>(
         }
     }
 
-    // Step 1 for the touched slices only, bucketed by port group.
-    let touched_names: VecSet<&str> = removals.keys().chain(refreshes.keys()).copied().collect();
+    // Step 1 for the touched slices only (in name order), bucketed by port group.
+    edits.stable_sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut touched: VecMap<&PortKey, Vec<(&str, Touched)>> = VecMap::new();
-    for name in touched_names {
-        let Some(stored) = fam.slices.get(name) else {
+    for slice_edits in edits.chunk_by(|a, b| a.0 == b.0) {
+        let Some(stored) = slice_edits.first().and_then(|&(name, _, _)| fam.slices.get(name)) else {
             continue;
         };
-        let rm = removals.get(name);
-        let rf = refreshes.get(name);
+        let name = stored.slice.name.as_str();
+        let edit = |key: &EndpointKey| {
+            let i = slice_edits.binary_search_by(|&(_, k, _)| k.cmp(key)).ok()?;
+            slice_edits.get(i).map(|&(_, _, new)| new)
+        };
         let mut keep = Vec::with_capacity(stored.slice.endpoints.len());
         let (mut removed, mut refreshed) = (0, 0);
         for e in &stored.slice.endpoints {
-            if rm.is_some_and(|r| r.contains(&e.key)) {
-                removed += 1;
-                continue;
-            }
-            match rf.and_then(|r| r.get(&e.key)) {
-                Some(new) if !new.same_beyond_identity(e) => {
+            match edit(&e.key) {
+                Some(None) => removed += 1,
+                Some(Some(new)) if !new.same_beyond_identity(e) => {
                     refreshed += 1;
                     keep.push((*new).clone());
                 }
@@ -526,7 +535,8 @@ fn plan_delta<'c>(
             continue;
         }
         let mut updates = Vec::new();
-        let mut excluded: BTreeSet<&str> = BTreeSet::new();
+        // Pushed in name order (the touched slices are), so each insert is at the end.
+        let mut excluded: VecSet<&str> = VecSet::new();
         for (name, outcome) in touched.remove(g).unwrap_or_default() {
             match outcome {
                 Touched::Unchanged => {}

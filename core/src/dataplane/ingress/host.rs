@@ -3,8 +3,8 @@
 
 use crate::json::ToJson;
 use alloc::borrow::Cow;
-use alloc::collections::BTreeMap;
 use alloc::string::{String, ToString};
+use alloc::vec::Vec;
 
 use super::index::StrMap;
 
@@ -141,18 +141,17 @@ pub(super) struct HostTable<T> {
 impl<T> HostTable<T> {
     /// The table of `entries`; of two entries with one host, the first stays.
     pub(super) fn new(entries: impl IntoIterator<Item = (RuleHost, T)>) -> HostTable<T> {
-        let mut precise = BTreeMap::new();
-        let mut wildcard = BTreeMap::new();
+        let mut precise = Vec::new();
+        let mut wildcard = Vec::new();
         let mut any = None;
         for (host, value) in entries {
             match &host {
                 RuleHost::Precise { host: h } => {
-                    let key = h.clone();
-                    precise.entry(key).or_insert((host, value));
+                    precise.push((h.clone(), (host, value)));
                 }
                 RuleHost::Wildcard { .. } => {
                     let key = host.wildcard_suffix().unwrap_or_default().to_string();
-                    wildcard.entry(key).or_insert((host, value));
+                    wildcard.push((key, (host, value)));
                 }
                 RuleHost::Any => {
                     if any.is_none() {

@@ -12,7 +12,6 @@
 //! costing far more input than a byte, so 2³² of them cannot be reached (and `usize` is 32 bits
 //! in wasm anyway). Half the size of `usize` keeps twice the nodes in each cache line.
 
-use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec;
 use alloc::vec::Vec;
@@ -264,35 +263,38 @@ struct KeySlot {
 }
 
 impl<T> StrMap<T> {
-    pub(super) fn new(map: BTreeMap<String, T>) -> StrMap<T> {
+    /// The map of `entries`; of two entries with one key, the first stays.
+    pub(super) fn new(entries: Vec<(String, T)>) -> StrMap<T> {
         let free = KeySlot {
             tag: 0,
             value: EMPTY,
             key: 0,
             key_len: 0,
         };
-        let mut slots = vec![free; table_len(map.len())];
-        let mut key_bytes = Vec::new();
-        let mut values = Vec::with_capacity(map.len());
-        for (key, value) in map {
+        let mut map = StrMap {
+            slots: vec![free; table_len(entries.len())],
+            key_bytes: Vec::new(),
+            values: Vec::with_capacity(entries.len()),
+        };
+        for (key, value) in entries {
             let h = hash(&key);
+            if map.get_hashed(&key, h).is_some() {
+                continue;
+            }
+            let slots = &mut map.slots;
             let free = probe(h, slots.len()).find(|&i| slots.get(i).is_some_and(|s| s.value == EMPTY));
             if let Some(slot) = free.and_then(|i| slots.get_mut(i)) {
                 *slot = KeySlot {
                     tag: h as u32,
-                    value: narrow(values.len()),
-                    key: narrow(key_bytes.len()),
+                    value: narrow(map.values.len()),
+                    key: narrow(map.key_bytes.len()),
                     key_len: narrow(key.len()),
                 };
             }
-            key_bytes.extend_from_slice(key.as_bytes());
-            values.push(value);
+            map.key_bytes.extend_from_slice(key.as_bytes());
+            map.values.push(value);
         }
-        StrMap {
-            slots,
-            key_bytes,
-            values,
-        }
+        map
     }
 
     #[inline]

@@ -21,6 +21,7 @@
 //! segment before the leading `/` is skipped by starting from each group's `/` node, and the
 //! walk stops at the first leaf.
 
+use crate::collections::FxMap;
 use alloc::collections::BTreeMap;
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -209,7 +210,7 @@ impl IngressRouter {
             ids[root] = narrow(nodes.len() + g);
         }
         // Each distinct segment once: the same names recur under every host and parent.
-        let mut interned: BTreeMap<&str, u32> = BTreeMap::new();
+        let mut interned: FxMap<&str, u32> = FxMap::default();
         let (mut segment_table, mut segment_bytes) = (Vec::new(), Vec::new());
         for (parent, children) in builder.children.iter().enumerate() {
             for (segment, &child) in children {

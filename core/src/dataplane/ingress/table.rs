@@ -3,7 +3,7 @@
 //! from it — the compiled [`IngressRouter`](super::IngressRouter) and the linear
 //! [`ReferenceMatcher`](super::ReferenceMatcher) — so they differ only in how they search.
 
-use alloc::collections::BTreeMap;
+use crate::collections::FxMap;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
@@ -78,10 +78,10 @@ impl RuleTable {
             catch_all: None,
             tls: Vec::new(),
         };
-        let mut group_ids: BTreeMap<RuleHost, usize> = BTreeMap::new();
+        let mut group_ids: FxMap<RuleHost, usize> = FxMap::default();
         // Ingresses with rules in each group, in model order.
         let mut contributors: Vec<Vec<usize>> = Vec::new();
-        let mut seen_paths: BTreeMap<(usize, String, PathType), usize> = BTreeMap::new();
+        let mut seen_paths: FxMap<(usize, String, PathType), usize> = FxMap::default();
         for (i, s) in selected.iter().enumerate() {
             table.ingresses.push(routed_ingress(s, warnings));
             for (r, rule) in s.ingress.spec.rules.iter().enumerate() {

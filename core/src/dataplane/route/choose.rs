@@ -5,8 +5,7 @@
 //! The expected-share computation instead replays the route with [`Forced`] choices to visit
 //! every outcome once, with its probability (no affinity, round robin counted as uniform).
 
-use crate::collections::VecMap;
-use alloc::collections::BTreeMap;
+use crate::collections::{FxMap, VecMap};
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -25,7 +24,9 @@ pub(crate) trait Decide {
 }
 
 /// `(service "ns/name", service port name, client IP)` → `(endpoint "ip:port", last seen ms)`.
-pub(crate) type AffinityTable = BTreeMap<(String, String, String), (String, u64)>;
+/// Only looked up and written, never listed, so a hash map: no order to keep, and less code
+/// than a B-tree instance for these key and value types.
+pub(crate) type AffinityTable = FxMap<(String, String, String), (String, u64)>;
 
 /// What a cluster remembers between routed requests.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,7 +42,7 @@ impl RouteState {
         RouteState {
             rng: Rng::new(seed).fork("dataplane"),
             round_robin: VecMap::new(),
-            affinity: BTreeMap::new(),
+            affinity: FxMap::default(),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! kube-proxy reads them), kube-proxy's choice on a node (traffic policy, terminating fallback,
 //! session affinity, iptables or IPVS, the NAT it does), an L7 proxy's choice, and delivery.
 
-use alloc::collections::BTreeSet;
+use crate::collections::FxMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -111,7 +111,7 @@ impl<'a, 'c> Walk<'a, 'c> {
         let want_proto = port.protocol.as_deref().unwrap_or("TCP");
         let mut eps: Vec<Ep<'c>> = Vec::new();
         // Addresses already taken, so a Service of thousands of endpoints stays linear.
-        let mut seen: BTreeSet<(&str, u16)> = BTreeSet::new();
+        let mut seen: FxMap<(&str, u16), ()> = FxMap::default();
         let mut slices = Vec::new();
         for slice in self.dp.slices_of(ns, &svc.metadata.name) {
             if slice.address_type != "IPv4" {
@@ -127,7 +127,7 @@ impl<'a, 'c> Walk<'a, 'c> {
             };
             for e in &slice.endpoints {
                 let Some(ip) = e.addresses.first() else { continue };
-                if !seen.insert((ip.as_str(), number)) {
+                if seen.insert((ip.as_str(), number), ()).is_some() {
                     continue;
                 }
                 let ready = e.conditions.ready.unwrap_or(true);

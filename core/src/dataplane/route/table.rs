@@ -2,52 +2,16 @@
 //! lookup on IP, protocol and port, as its rules are), NodePorts, nodes and pods by address,
 //! EndpointSlices by Service, the Ingress router and one router per Gateway.
 
-use crate::collections::VecMap;
+use crate::collections::{FxMap, VecMap};
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::hash::{BuildHasherDefault, Hasher};
 use core::net::Ipv4Addr;
-
-use hashbrown::HashMap;
 
 use crate::cluster::Cluster;
 use crate::dataplane::gateway::{ClusterFacts, GatewayRouter, ReferenceGrantRule, RouteInput};
 use crate::dataplane::ingress::{IngressClassInput, IngressInput, IngressRouter};
 use crate::model::{EndpointSlice, Gateway, HttpRoute, Kind, Namespace, Node, Object, Pod, Service};
 use crate::selector::Labels;
-
-/// FxHash over the key's words: deterministic (no random seed, unlike std's), fast for the
-/// small integer keys of these tables.
-#[derive(Default)]
-pub(crate) struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.write_u64(u64::from(*b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u16(&mut self, i: u16) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-}
-
-pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// IANA protocol numbers, as the kernel's conntrack keys them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
