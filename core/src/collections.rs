@@ -281,12 +281,6 @@ impl<'a, K, V> IntoIterator for &'a VecMap<K, V> {
     }
 }
 
-impl<K: serde::Serialize, V: serde::Serialize> serde::Serialize for VecMap<K, V> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_map(self.iter())
-    }
-}
-
 /// A set of unique, ordered items in a sorted vector.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct VecSet<T> {
@@ -424,12 +418,6 @@ impl<'a, T> IntoIterator for &'a VecSet<T> {
 
     fn into_iter(self) -> Self::IntoIter {
         self.items.iter()
-    }
-}
-
-impl<T: serde::Serialize> serde::Serialize for VecSet<T> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(self.items.iter())
     }
 }
 
