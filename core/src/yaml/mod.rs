@@ -34,6 +34,10 @@
 mod parser;
 mod scalar;
 
+#[cfg(test)]
+mod differential;
+#[cfg(test)]
+mod tests;
 
 use alloc::borrow::Cow;
 use alloc::boxed::Box;
