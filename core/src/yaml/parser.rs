@@ -760,7 +760,6 @@ impl<'a> Parser<'a> {
     /// sequence of mappings.
     fn check_entries(&mut self, from: usize) -> Result<()> {
         let flat = self.stack.get(from..).unwrap_or(&[]);
-        let keys: Vec<u32> = flat.iter().step_by(2).copied().collect();
         let merged = flat
             .chunks_exact(2)
             .find(|kv| {
@@ -769,7 +768,7 @@ impl<'a> Parser<'a> {
                 )
             })
             .and_then(|kv| kv.get(1).copied());
-        let Some((first, again)) = first_repeat(&self.nodes, &keys) else {
+        let Some((first, again)) = first_repeat(&self.nodes, flat) else {
             return match merged {
                 Some(value) => self.check_merge(value),
                 None => Ok(()),
@@ -862,8 +861,14 @@ impl<'a> Parser<'a> {
             Value::Bool(b) => b.to_string(),
             Value::Uint(u) => u.to_string(),
             Value::Int(i) => i.to_string(),
-            // Rust's shortest form that reads back: `1.0`, `1e16`.
-            Value::Float(f) => format!("{f:?}"),
+            // `1.0`, as YAML writes it (Display writes `1`; Debug would be a second formatter).
+            Value::Float(f) => {
+                let mut s = format!("{f}");
+                if f.is_finite() && !s.contains(['.', 'e']) {
+                    s.push_str(".0");
+                }
+                s
+            }
             Value::Seq(_) | Value::Map(_) | Value::Alias(_) => "?".to_string(),
         }
     }
@@ -1721,49 +1726,28 @@ impl<'a> Parser<'a> {
 }
 
 /// The first key of `keys` (in order) equal to an earlier one: (the earlier, the repeat).
-fn first_repeat(nodes: &[Node<'_>], keys: &[u32]) -> Option<(u32, u32)> {
-    if keys.len() <= 16 {
-        for (j, &k) in keys.iter().enumerate() {
-            if let Some(&earlier) = keys
-                .get(..j)
-                .and_then(|before| before.iter().find(|&&e| key_cmp(nodes, e, k) == Ordering::Equal))
-            {
-                return Some((earlier, k));
-            }
-        }
-        return None;
+fn first_repeat(nodes: &[Node<'_>], flat: &[u32]) -> Option<(u32, u32)> {
+    let key = |i: usize| flat.get(2 * i).copied().unwrap_or(u32::MAX);
+    let same = |x: usize, y: usize| key_cmp(nodes, key(x), key(y)) == Ordering::Equal;
+    let n = flat.len() / 2;
+    if n <= 16 {
+        return (1..n).find_map(|j| (0..j).find(|&e| same(e, j)).map(|e| (key(e), key(j))));
     }
-    // Sorted by key then by place, a repeat follows the key's first occurrence; the repeat
+    // Sorted by key then by place, a repeat follows its key's first occurrence; the repeat
     // earliest in the text is the one to report.
-    let mut order: Vec<usize> = (0..keys.len()).collect();
-    order.stable_sort_by(|&x, &y| {
-        let (kx, ky) = (
-            keys.get(x).copied().unwrap_or(0),
-            keys.get(y).copied().unwrap_or(0),
-        );
-        key_cmp(nodes, kx, ky).then(x.cmp(&y))
-    });
+    let mut order: Vec<usize> = (0..n).collect();
+    order.stable_sort_by(|&x, &y| key_cmp(nodes, key(x), key(y)).then(x.cmp(&y)));
     let mut best: Option<(usize, usize)> = None;
-    let mut run_start = 0;
-    for w in 1..order.len() {
-        let (Some(&prev), Some(&cur), Some(&first)) = (order.get(w - 1), order.get(w), order.get(run_start))
-        else {
-            continue;
-        };
-        let (kp, kc) = (
-            keys.get(prev).copied().unwrap_or(0),
-            keys.get(cur).copied().unwrap_or(0),
-        );
-        if key_cmp(nodes, kp, kc) == Ordering::Equal {
-            if best.is_none_or(|(_, again)| cur < again) {
-                best = Some((first, cur));
-            }
-        } else {
-            run_start = w;
+    let mut first = order.first().copied().unwrap_or(0);
+    for pair in order.windows(2) {
+        let &[prev, cur] = pair else { continue };
+        if !same(prev, cur) {
+            first = cur;
+        } else if best.is_none_or(|(_, again)| cur < again) {
+            best = Some((first, cur));
         }
     }
-    let (first, again) = best?;
-    Some((keys.get(first).copied()?, keys.get(again).copied()?))
+    best.map(|(first, again)| (key(first), key(again)))
 }
 
 impl Error {
