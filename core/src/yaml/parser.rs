@@ -203,7 +203,7 @@ impl<'a> Parser<'a> {
         }
         if self.peek() == b'\n' {
             self.i += 1;
-            self.line += 1;
+            self.line = self.line.saturating_add(1);
             self.line_start = self.i;
         }
     }
@@ -296,7 +296,7 @@ impl<'a> Parser<'a> {
         // Only now count the lines before it.
         for (j, &b) in self.b.iter().enumerate().take(bad) {
             if b == b'\n' {
-                self.line += 1;
+                self.line = self.line.saturating_add(1);
                 self.line_start = j + 1;
             }
         }
@@ -379,7 +379,8 @@ impl<'a> Parser<'a> {
     /// The cursor's column in the text (0-based; bytes, which are the columns wherever a block
     /// structure starts: only spaces and ASCII indicators precede it on its line).
     fn column(&self) -> i32 {
-        i32::try_from(self.i - self.line_start).unwrap_or(i32::MAX)
+        // The cursor is never before its line's start.
+        i32::try_from(self.i.saturating_sub(self.line_start)).unwrap_or(i32::MAX)
     }
 
     // --- Building the tree.
@@ -457,7 +458,7 @@ impl<'a> Parser<'a> {
         } else {
             Value::Seq(children)
         };
-        self.push(pos, value, size, height + 1)
+        self.push(pos, value, size, height.saturating_add(1))
     }
 
     // --- Block context.
