@@ -41,6 +41,7 @@ pub fn parse(text: &str, line: usize, column: usize) -> Result<Tree<'_>> {
         expanded: 0,
         closed: None,
         big_int: None,
+        json_end: usize::MAX,
     };
     p.check_characters()?;
     if text.starts_with('\u{feff}') {
@@ -154,6 +155,9 @@ struct Parser<'a> {
     closed: Option<i32>,
     /// The first integer beyond 64 bits.
     big_int: Option<u32>,
+    /// Where the last quoted scalar or flow collection ended: a `:` right after one (after
+    /// blanks) is a value indicator in flow context, as in JSON's `"a":1`.
+    json_end: usize,
 }
 
 fn is_blank(b: u8) -> bool {
@@ -992,14 +996,15 @@ impl<'a> Parser<'a> {
     /// is known whether it is a key.
     fn content(&mut self, plain: Plain) -> Result<Content<'a>> {
         let pos = self.pos();
-        Ok(match self.peek() {
+        let content = match self.peek() {
             b'[' => Content::Node(self.flow_seq()?),
             b'{' => Content::Node(self.flow_map()?),
-            b'*' => Content::Node(self.alias()?),
-            b'"' => Content::Scalar(pos, self.double_quoted()?, false),
-            b'\'' => Content::Scalar(pos, self.single_quoted()?, false),
-            _ => Content::Scalar(pos, self.plain(plain)?, true),
-        })
+            b'*' => return Ok(Content::Node(self.alias()?)),
+            b'"' | b'\'' => Content::Scalar(pos, self.quoted()?, false),
+            _ => return Ok(Content::Scalar(pos, self.plain(plain)?, true)),
+        };
+        self.json_end = self.i;
+        Ok(content)
     }
 
     /// The node for `content`, with its properties.
@@ -1373,11 +1378,6 @@ impl<'a> Parser<'a> {
         self.peek() == b':' && (after_json || self.blankz_after() || is_flow_indicator(self.peek_at(1)))
     }
 
-    /// Whether the node is a quoted scalar or a flow collection (a JSON-like key).
-    fn json_like(&self, start: usize) -> bool {
-        matches!(self.b.get(start), Some(b'"' | b'\'' | b'[' | b'{'))
-    }
-
     /// The value after a flow entry's `:` (the cursor on it): a node, or empty before `,`, `]`
     /// or `}`.
     fn flow_value(&mut self) -> Result<u32> {
@@ -1437,10 +1437,10 @@ impl<'a> Parser<'a> {
             self.empty(pos, Props::default())?
         } else {
             let line = self.line;
-            let start = self.i;
             let node = self.flow_node()?;
+            let json = self.json_end == self.i;
             self.skip_blanks();
-            if !self.flow_value_indicator(self.json_like(start)) {
+            if !self.flow_value_indicator(json) {
                 return Ok(node);
             }
             if self.line != line {
@@ -1484,15 +1484,15 @@ impl<'a> Parser<'a> {
                 self.i += 1;
                 self.skip_flow_space()?;
             }
-            let start = self.i;
             let key = if matches!(self.peek(), b',' | b'}') || self.flow_value_indicator(false) {
                 self.empty(at, Props::default())?
             } else {
                 self.flow_node()?
             };
+            let json = self.json_end == self.i;
             self.stack.push(key);
             self.skip_flow_space()?;
-            let value = if self.flow_value_indicator(self.json_like(start)) {
+            let value = if self.flow_value_indicator(json) {
                 self.flow_value()
             } else {
                 self.empty(at, Props::default())
@@ -1521,112 +1521,68 @@ impl<'a> Parser<'a> {
 
     // --- Quoted scalars.
 
-    /// A `'…'` scalar under the cursor; `''` is a quote, line breaks fold.
-    fn single_quoted(&mut self) -> Result<Cow<'a, str>> {
+    /// A quoted scalar under the cursor. In `'…'`, `''` is a quote; in `"…"`, `\` starts an
+    /// escape, or before a line break joins the lines. Line breaks fold (see [`Self::fold`]),
+    /// blanks before them are dropped.
+    fn quoted(&mut self) -> Result<Cow<'a, str>> {
+        let quote = self.peek();
+        let double = quote == b'"';
         let open = self.pos();
         self.i += 1;
         let start = self.i;
-        // Most are one line without '': borrowed.
-        if let Some(len) = self
-            .b
-            .get(start..)
-            .and_then(|s| s.iter().position(|&b| b == b'\'' || is_break(b)))
-        {
-            if self.peek_at(len) == b'\'' && self.peek_at(len + 1) != b'\'' {
+        // Most are one line without escapes: borrowed.
+        let plain_run = self.b.get(start..).and_then(|s| {
+            s.iter()
+                .position(|&b| b == quote || is_break(b) || (double && b == b'\\'))
+        });
+        if let Some(len) = plain_run {
+            if self.peek_at(len) == quote && (double || self.peek_at(len + 1) != b'\'') {
                 self.i += len + 1;
                 return Ok(Cow::Borrowed(self.text.get(start..start + len).unwrap_or("")));
             }
         }
         let mut out = String::new();
+        // Where the blanks at the end of the current line start in `out`.
         let mut trim: Option<usize> = None;
         loop {
             let c = self.peek();
-            match c {
-                0 if self.at_end() => return Err(self.unclosed(open, '\'')),
-                b'\'' if self.peek_at(1) == b'\'' => {
-                    out.push('\'');
-                    trim = None;
-                    self.i += 2;
-                }
-                b'\'' => {
-                    self.i += 1;
-                    return Ok(Cow::Owned(out));
-                }
-                b'\n' | b'\r' => {
-                    out.truncate(trim.unwrap_or(out.len()));
-                    trim = None;
-                    self.fold(&mut out, false);
-                }
-                _ => {
-                    if is_blank(c) {
-                        trim.get_or_insert(out.len());
-                    } else {
-                        trim = None;
-                    }
-                    self.push_char(&mut out);
-                }
+            if self.at_end() {
+                return Err(self.error_at(
+                    open,
+                    format!(
+                        "this quoted value is never closed: no {} before the end of the document",
+                        quote as char
+                    ),
+                ));
             }
-        }
-    }
-
-    /// A `"…"` scalar under the cursor: escapes, folded line breaks, `\` before a break joins
-    /// the lines.
-    fn double_quoted(&mut self) -> Result<Cow<'a, str>> {
-        let open = self.pos();
-        self.i += 1;
-        let start = self.i;
-        if let Some(len) = self
-            .b
-            .get(start..)
-            .and_then(|s| s.iter().position(|&b| b == b'"' || b == b'\\' || is_break(b)))
-        {
-            if self.peek_at(len) == b'"' {
-                self.i += len + 1;
-                return Ok(Cow::Borrowed(self.text.get(start..start + len).unwrap_or("")));
-            }
-        }
-        let mut out = String::new();
-        let mut trim: Option<usize> = None;
-        loop {
-            let c = self.peek();
-            match c {
-                0 if self.at_end() => return Err(self.unclosed(open, '"')),
-                b'"' => {
-                    self.i += 1;
-                    return Ok(Cow::Owned(out));
-                }
-                b'\\' if is_break(self.peek_at(1)) => {
+            if c == quote && !double && self.peek_at(1) == b'\'' {
+                out.push('\'');
+                trim = None;
+                self.i += 2;
+            } else if c == quote {
+                self.i += 1;
+                return Ok(Cow::Owned(out));
+            } else if double && c == b'\\' {
+                trim = None;
+                if is_break(self.peek_at(1)) {
                     // An escaped line break: the lines join without a space.
                     self.i += 1;
-                    trim = None;
                     self.fold(&mut out, true);
-                }
-                b'\\' => {
+                } else {
                     self.escape(&mut out)?;
+                }
+            } else if is_break(c) {
+                out.truncate(trim.take().unwrap_or(out.len()));
+                self.fold(&mut out, false);
+            } else {
+                if !is_blank(c) {
                     trim = None;
+                } else if trim.is_none() {
+                    trim = Some(out.len());
                 }
-                b'\n' | b'\r' => {
-                    out.truncate(trim.unwrap_or(out.len()));
-                    trim = None;
-                    self.fold(&mut out, false);
-                }
-                _ => {
-                    if is_blank(c) {
-                        trim.get_or_insert(out.len());
-                    } else {
-                        trim = None;
-                    }
-                    self.push_char(&mut out);
-                }
+                self.push_char(&mut out);
             }
         }
-    }
-
-    fn unclosed(&self, open: Pos, quote: char) -> Error {
-        self.error_at(
-            open,
-            format!("this quoted value is never closed: no {quote} before the end of the document"),
-        )
     }
 
     /// Copies the character under the cursor.
