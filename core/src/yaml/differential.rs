@@ -12,9 +12,11 @@
 //! indentless sequences, extra spaces after `-`). Plain scalars are written as they come, so
 //! some documents are invalid or mean something else: both readers must agree on those too.
 //!
-//! What the generator avoids are the deliberate differences (see `tests.rs`, "deliberate"):
-//! tabs where libyaml refuses them, a comment glued to a value, merging a mapping that has its
-//! own merge key, local tags on keys, `!!null` on an empty value.
+//! What the generator avoids are the deliberate differences (see `tests.rs`, `DELIBERATE`):
+//! tabs where libyaml refuses them, plain scalars that libyaml reads otherwise in flow context,
+//! anchor and tag names beyond letters and digits, merging a mapping that has its own merge key,
+//! the same key text twice in a mapping with a merge key, local tags on keys, `!!null` on an
+//! empty value.
 
 use alloc::format;
 use alloc::string::{String, ToString};
@@ -242,7 +244,9 @@ fn spaces(n: usize) -> String {
 /// `{` or `[` (not a comment in YAML 1.2, one for libyaml).
 fn flow_unsafe(t: &str) -> bool {
     let t = t.trim_start();
-    t.contains(['[', ']', '{', '}', ','])
+    // `a: :b` in flow: a pair whose value starts with ':' (an indicator for libyaml).
+    let pair = t.contains(": ") || t.contains(":\t");
+    pair || t.contains(['[', ']', '{', '}', ','])
         || t.contains(":?")
         || t.ends_with(':')
         || t.starts_with(['?', ':', '!', '#'])
@@ -255,14 +259,28 @@ fn flow_unsafe(t: &str) -> bool {
 fn plain_ok(t: &str) -> bool {
     // An anchor, alias or tag: names beyond letters and digits are a deliberate difference.
     let lead = t.trim_start();
-    let property =
-        lead.starts_with(['&', '*', '!']) && !lead.chars().skip(1).all(|c| c.is_ascii_alphanumeric());
+    // A quote starts a quoted scalar, which may then run into the next line or meet a `#`.
+    let quoted = lead.starts_with(['\'', '"']);
+    // `|x` or `>#`: a block scalar header with something after it (`#` glued to it is a
+    // comment for libyaml, not for YAML 1.2).
+    let header = lead.starts_with(['|', '>']) && lead.len() > 1;
+    // (Wherever a property may start: at the start or after a blank, as in `a: &x`.)
+    let property = t.char_indices().any(|(i, c)| {
+        let starts = i == 0 || t[..i].ends_with([' ', '\t']);
+        let name = t[i + c.len_utf8()..].split([' ', '\t']).next().unwrap_or("");
+        matches!(c, '&' | '*' | '!') && starts && !name.chars().all(|c| c.is_ascii_alphanumeric())
+    });
     // A tab after an indicator: YAML 1.2 allows it, libyaml does not (a deliberate difference).
-    let tab_after_indicator = ["-\t", "?\t", ":\t", "\t"].iter().any(|p| t.starts_with(p));
+    let tab_after_indicator = ["-", "?", ":", ""].iter().any(|p| {
+        t.strip_prefix(p)
+            .is_some_and(|rest| rest.trim_start_matches(' ').starts_with('\t'))
+    });
     !t.contains(['\n', '\u{85}', '\u{2028}', '\u{2029}'])
         && !t.ends_with('\t')
         && !tab_after_indicator
         && !property
+        && !quoted
+        && !header
 }
 
 impl Writer {
@@ -353,8 +371,10 @@ impl Writer {
 
     fn key_text(t: &str, how: u8, flow: bool) -> String {
         let flow_safe = !flow || !flow_unsafe(t);
+        // A key starting with `#` is a comment, which would make the value's lines content.
+        let comment = t.trim_start().starts_with('#');
         match how % 5 {
-            0..=2 if plain_ok(t) && !t.contains('\t') && flow_safe => t.to_string(),
+            0..=2 if plain_ok(t) && !t.contains('\t') && flow_safe && !comment => t.to_string(),
             3 => Self::single_quoted(t, 0).replace('\n', "\\n"),
             _ => Self::double_quoted(t, 1, 0).replace('\n', "\\n"),
         }
@@ -401,9 +421,13 @@ impl Writer {
                 if let Some(m) = self.merge_value(merge, indent + 2, true) {
                     parts.push(format!("<<: {m}"));
                 }
-                for (k, how, v) in entries {
+                for (i, (k, how, v)) in entries.iter().enumerate() {
+                    if merges && repeated(entries, i) {
+                        continue;
+                    }
                     let v = self.flow(v, indent + 2);
-                    parts.push(format!("{}: {v}", Self::key_text(k, *how, true)));
+                    let how = if merges { 3 + how % 2 } else { *how };
+                    parts.push(format!("{}: {v}", Self::key_text(k, how, true)));
                 }
                 let props = self.anchor_prop(g, true, merges);
                 let mut out = format!("{props}{{");
@@ -430,7 +454,9 @@ impl Writer {
         let mergeable: Vec<String> = self
             .anchors
             .iter()
-            .filter(|a| !a.map || !a.merges)
+            // Mappings only: a merge of anything else is an error, which kroute reports even
+            // where a merge drops the mapping that has it (a deliberate difference).
+            .filter(|a| a.map && !a.merges)
             .map(|a| format!("*{}", a.name))
             .collect();
         let pick = |k: u8| mergeable.get(k as usize % mergeable.len().max(1)).cloned();
@@ -585,9 +611,13 @@ impl Writer {
                     line(self, &mut first);
                     self.out.push_str(&format!("<<: {m}"));
                 }
-                for (k, how, v) in entries {
+                for (i, (k, how, v)) in entries.iter().enumerate() {
+                    if merges && repeated(entries, i) {
+                        continue;
+                    }
                     line(self, &mut first);
-                    self.out.push_str(&Self::key_text(k, *how, false));
+                    let how = if merges { 3 + how % 2 } else { *how };
+                    self.out.push_str(&Self::key_text(k, how, false));
                     self.out.push(':');
                     self.block_value(v, child, false);
                 }
@@ -614,6 +644,14 @@ impl Writer {
             self.out.push_str(" # after");
         }
     }
+}
+
+/// Whether entry `i`'s key text came before: in a mapping with a merge key, two keys that JSON
+/// writes alike (`1.5`, `'1.5'`) are a deliberate difference (the later wins in kroute,
+/// serde_yaml_ng's `apply_merge` reorders them), so there keys are quoted and written once.
+fn repeated(entries: &[(String, u8, Gen)], i: usize) -> bool {
+    let key = entries.get(i).map(|e| &e.0);
+    entries.iter().take(i).any(|e| Some(&e.0) == key)
 }
 
 fn items_empty(g: &Gen) -> bool {
@@ -653,8 +691,16 @@ fn agree(text: &str) -> Result<(), TestCaseError> {
     }
 }
 
+/// 2,000 documents a run, or `PROPTEST_CASES` (a long run: `PROPTEST_CASES=100000`).
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(2_000)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 2_000, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn kroute_reads_yaml_as_serde_yaml_ng_did(g in document()) {

@@ -449,6 +449,18 @@ const DELIBERATE: &[(&str, &str, Outcome, Outcome)] = &[
         Err("the key \"a\" appears twice"),
         Ok(r#"{"a": 2}"#),
     ),
+    (
+        "every merge key is checked, even in a mapping that a merge overrides",
+        "<<: {y: {<<: a}}\ny: 1",
+        Err("a merge key (<<) takes a mapping"),
+        Ok(r#"{"y": 1}"#),
+    ),
+    (
+        "two keys that JSON writes alike: the later wins, with a merge key too",
+        "<<: {b: 1}\n1.5: x\n'1.5': y",
+        Ok(r#"{"b": 1, "1.5": "y"}"#),
+        Ok(r#"{"b": 1, "1.5": "x"}"#),
+    ),
 ];
 
 #[test]
