@@ -53,6 +53,8 @@ pub mod selector;
 pub mod sort;
 pub mod validation;
 pub mod view;
+#[cfg(feature = "yaml")]
+pub(crate) mod yaml;
 
 pub use cluster::{ApplyError, ChangeReport, Cluster, ClusterConfig};
 

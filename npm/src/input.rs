@@ -158,7 +158,10 @@ impl RouteInput {
         if method.is_empty() || !method.bytes().all(|b| b.is_ascii_alphabetic()) {
             return Err(InputError::new(
                 "request.method",
-                format!("{} is not an HTTP method (letters only, e.g. GET)", Quoted(&method)),
+                format!(
+                    "{} is not an HTTP method (letters only, e.g. GET)",
+                    Quoted(&method)
+                ),
             ));
         }
         Ok(Request {
@@ -290,7 +293,10 @@ pub fn gateway_name(text: &str) -> Result<(String, String), InputError> {
     if namespace.is_empty() || name.is_empty() {
         return Err(InputError::new(
             "options.gateway",
-            format!("{} is not a Gateway name; expected \"<namespace>/<name>\" or \"<name>\"", Quoted(text)),
+            format!(
+                "{} is not a Gateway name; expected \"<namespace>/<name>\" or \"<name>\"",
+                Quoted(text)
+            ),
         ));
     }
     Ok((namespace.to_owned(), name.to_owned()))

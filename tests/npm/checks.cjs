@@ -140,10 +140,11 @@ const checks = [
   [
     "matchIngress: bad manifests and requests throw",
     (k) => {
+      // An unclosed bracket is reported at the bracket.
       const e = throws(() => k.matchIngress("a: [", { host: "x" }), "ManifestError", {
         doc: 0,
-        line: 2,
-        column: 1,
+        line: 1,
+        column: 4,
         kind: "Syntax",
         object: null,
         path: null,

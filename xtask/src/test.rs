@@ -214,12 +214,16 @@ fn native_tests() -> Command {
 /// The seed of the property tests' cases in `cargo xtask test`.
 const PROPTEST_SEED: &str = "20261126";
 
+/// The core for a target without `std`, with the manifest reader (the `yaml` feature needs no
+/// `std`: kroute reads YAML itself).
 fn no_std_build() -> Command {
     cargo(&[
         "build",
         "-p",
         "kroute",
         "--no-default-features",
+        "--features",
+        "yaml",
         "--target",
         "x86_64-unknown-none",
     ])

@@ -96,7 +96,9 @@ impl fmt::Display for ReferenceProblem {
             } => {
                 match port {
                     IntOrString::Int(n) => write!(f, "{service} has no port {n}")?,
-                    IntOrString::String(s) => write!(f, "{service} has no port named {}", crate::error::Quoted(s))?,
+                    IntOrString::String(s) => {
+                        write!(f, "{service} has no port named {}", crate::error::Quoted(s))?
+                    }
                 }
                 list(f, available.iter())
             }
@@ -109,7 +111,11 @@ impl fmt::Display for ReferenceProblem {
                 section_name,
                 available,
             } => {
-                write!(f, "{gateway} has no listener named {}", crate::error::Quoted(section_name))?;
+                write!(
+                    f,
+                    "{gateway} has no listener named {}",
+                    crate::error::Quoted(section_name)
+                )?;
                 list(f, available.iter())
             }
         }

@@ -247,9 +247,15 @@ impl fmt::Display for ReconcileError {
             ReconcileError::BadSliceName { name } if name.is_empty() => {
                 f.write_str("an existing EndpointSlice has no name")
             }
-            ReconcileError::BadSliceName { name } => write!(f, "EndpointSlice {} is listed twice", crate::error::Quoted(name)),
+            ReconcileError::BadSliceName { name } => {
+                write!(f, "EndpointSlice {} is listed twice", crate::error::Quoted(name))
+            }
             ReconcileError::NamesExhausted { prefix } => {
-                write!(f, "no free EndpointSlice name with prefix {}", crate::error::Quoted(prefix))
+                write!(
+                    f,
+                    "no free EndpointSlice name with prefix {}",
+                    crate::error::Quoted(prefix)
+                )
             }
             ReconcileError::NeedsFullReconcile(reason) => {
                 write!(f, "a full reconcile is needed: {}", reason.describe())

@@ -585,7 +585,11 @@ proptest::proptest! {
 fn powers_of_two_and_their_neighbours_read_back() {
     for e in -1074..1024 {
         let x = 2f64.powi(e);
-        for y in [x, f64::from_bits(x.to_bits() + 1), f64::from_bits(x.to_bits().saturating_sub(1))] {
+        for y in [
+            x,
+            f64::from_bits(x.to_bits() + 1),
+            f64::from_bits(x.to_bits().saturating_sub(1)),
+        ] {
             if y.is_finite() && y > 0.0 {
                 let text = to_string(&Value::from(y));
                 assert_eq!(text.parse::<f64>().unwrap(), y, "{text}");

@@ -1,22 +1,25 @@
-//! From a YAML value to the JSON value the API server would see.
+//! From a YAML tree (`crate::yaml`) to the JSON value the API server would see. This is the one
+//! place that builds JSON from YAML.
 //!
 //! kubectl sends JSON: `sigs.k8s.io/yaml` converts each YAML document before anything looks at
 //! it. The same conversion here makes kroute agree with it on the edge cases:
-//! - merge keys (`<<: *defaults`) are applied, the mapping's own keys winning;
-//! - scalar keys become strings (`80: x` → `"80"`); a sequence, mapping or null key is an error;
+//! - aliases are expanded and merge keys (`<<: *defaults`) applied, the mapping's own keys
+//!   winning (the tree does both: [`Tree::resolved`], [`Tree::entries`]);
+//! - scalar keys become strings (`80: x` → `"80"`, `1.5` → `"1.5"`, `true` → `"true"`); a
+//!   sequence, mapping or null key is an error;
 //! - tags are dropped (`!!str 8080` is already the string `"8080"`);
 //! - an entry whose value is null is dropped: the API decodes `null` as the field's zero value,
 //!   the same as leaving it out (`creationTimestamp: null`, `ports: null`, `data: null`);
-//! - `.inf` and `.nan` have no JSON form and are errors.
+//! - `.inf`, `.nan` and integers beyond 64 bits have no JSON form and are errors.
 
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 
 use crate::json::Value as Json;
-use serde_yaml_ng::Value as Yaml;
 
 use crate::error::FieldPath;
+use crate::yaml::{Tree, Value};
 
 /// A value that has no JSON form, and where it is.
 #[derive(Debug)]
@@ -31,91 +34,156 @@ enum Step {
     Index(usize),
 }
 
-/// One YAML document as JSON, merge keys (`<<`) applied, as the manifest reader reads it; `None`
-/// when it does not parse. For rewriting a document the reader has already accepted.
+/// One YAML document as JSON, as the manifest reader reads it; `None` when it does not parse.
+/// For rewriting a document the reader has already accepted.
 pub(crate) fn document_json(text: &str) -> Option<Json> {
-    let mut yaml: Yaml = serde_yaml_ng::from_str(text).ok()?;
-    yaml.apply_merge().ok()?;
-    to_json(yaml).ok()
+    let tree = crate::yaml::parse(text, 1, 1).ok()?;
+    to_json(&tree, tree.root()?).ok()
 }
 
-/// Objects come out with their keys in order, as the API server's JSON has them.
-pub(crate) fn to_json(value: Yaml) -> Result<Json, ConvertError> {
-    let mut json = convert(value).map_err(|(mut steps, message)| {
-        steps.reverse();
-        let mut path = FieldPath::root();
-        for step in steps {
-            path = match step {
-                Step::Key(k) => super::locate::child_path(&path, &k),
-                Step::Index(i) => path.index(i),
+/// The JSON value of `node` (a document's root, usually). Objects come out with their keys in
+/// order, as the API server's JSON has them.
+pub(crate) fn to_json(tree: &Tree<'_>, node: u32) -> Result<Json, ConvertError> {
+    // An integer beyond 64 bits is refused wherever it is, even where a merge overrides it.
+    let big = tree.first_big_int().and_then(|big| {
+        let mut steps = Vec::new();
+        path_to(tree, node, big, &mut steps).then(|| {
+            let digits = match &tree.node(big).value {
+                Value::BigInt(digits) => digits.to_string(),
+                _ => String::new(),
             };
-        }
-        ConvertError { path, message }
-    })?;
-    json.sort_keys();
-    Ok(json)
+            (steps, format!("{digits}: integer out of range"))
+        })
+    });
+    big.map_or_else(|| convert(tree, node), Err)
+        .map_err(|(mut steps, message)| {
+            steps.reverse();
+            let mut path = FieldPath::root();
+            for step in steps {
+                path = match step {
+                    Step::Key(k) => super::locate::child_path(&path, &k),
+                    Step::Index(i) => path.index(i),
+                };
+            }
+            ConvertError { path, message }
+        })
+        .map(|mut json| {
+            json.sort_keys();
+            json
+        })
 }
 
 type Failure = (Vec<Step>, String);
 
-fn convert(value: Yaml) -> Result<Json, Failure> {
-    Ok(match value {
-        Yaml::Null => Json::Null,
-        Yaml::Bool(b) => Json::Bool(b),
-        Yaml::Number(n) => number(&n)?,
-        Yaml::String(s) => Json::String(s),
-        Yaml::Sequence(items) => {
+/// Whether `target` is under `from` in the text (not through aliases); `steps` gets the path
+/// to it, innermost first. A key's path is its mapping's.
+fn path_to(tree: &Tree<'_>, from: u32, target: u32, steps: &mut Vec<Step>) -> bool {
+    if from == target {
+        return true;
+    }
+    match &tree.node(from).value {
+        Value::Seq(items) => items.iter().enumerate().any(|(i, &item)| {
+            let found = path_to(tree, item, target, steps);
+            if found {
+                steps.push(Step::Index(i));
+            }
+            found
+        }),
+        Value::Map(_) => tree.own_entries(from).any(|(k, v)| {
+            if k == target {
+                return true;
+            }
+            let found = path_to(tree, v, target, steps);
+            if found {
+                steps.push(Step::Key(key_string(tree, k).unwrap_or_default()));
+            }
+            found
+        }),
+        _ => false,
+    }
+}
+
+fn convert(tree: &Tree<'_>, node: u32) -> Result<Json, Failure> {
+    Ok(match &tree.resolved(node).value {
+        // An alias never names an alias: `resolved` has followed it.
+        Value::Null | Value::Alias(_) => Json::Null,
+        Value::Bool(b) => Json::Bool(*b),
+        Value::Uint(u) => Json::from(*u),
+        Value::Int(i) => Json::from(*i),
+        Value::Float(f) => match crate::json::Number::from_f64(*f) {
+            Some(n) => Json::Number(n),
+            None => {
+                return Err((
+                    Vec::new(),
+                    format!("{} is not a number JSON can carry", float_key(*f)),
+                ))
+            }
+        },
+        Value::BigInt(digits) => return Err((Vec::new(), format!("{digits}: integer out of range"))),
+        Value::Str(s) => Json::String(s.to_string()),
+        Value::Seq(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                out.push(convert(item).map_err(|(mut steps, m)| {
+            for (i, item) in items.iter().enumerate() {
+                out.push(convert(tree, *item).map_err(|(mut steps, m)| {
                     steps.push(Step::Index(i));
                     (steps, m)
                 })?);
             }
             Json::Array(out)
         }
-        Yaml::Mapping(map) => {
+        Value::Map(_) => {
             let mut out = crate::json::Map::new();
-            for (k, v) in map {
-                let key = key_string(k)?;
-                if v.is_null() {
-                    continue;
+            let mut add = |k: u32, v: u32| -> Result<(), Failure> {
+                let key = key_string(tree, k).map_err(|m| (Vec::new(), m))?;
+                if matches!(tree.resolved(v).value, Value::Null) {
+                    return Ok(());
                 }
-                let v = convert(v).map_err(|(mut steps, m)| {
+                let v = convert(tree, v).map_err(|(mut steps, m)| {
                     steps.push(Step::Key(key.clone()));
                     (steps, m)
                 })?;
                 out.insert(key, v);
+                Ok(())
+            };
+            if tree.own_entries(node).any(|(k, _)| tree.is_merge_key(k)) {
+                for (k, v) in tree.entries(node) {
+                    add(k, v)?;
+                }
+            } else {
+                for (k, v) in tree.own_entries(node) {
+                    add(k, v)?;
+                }
             }
             Json::Object(out)
         }
-        Yaml::Tagged(tagged) => convert(tagged.value)?,
     })
 }
 
-fn number(n: &serde_yaml_ng::Number) -> Result<Json, Failure> {
-    if let Some(u) = n.as_u64() {
-        return Ok(Json::from(u));
+/// A mapping key as a JSON object key; `Err` is why it cannot be one.
+pub(crate) fn key_string(tree: &Tree<'_>, key: u32) -> Result<String, String> {
+    match &tree.resolved(key).value {
+        Value::Str(s) => Ok(s.to_string()),
+        Value::Uint(u) => Ok(u.to_string()),
+        Value::Int(i) => Ok(i.to_string()),
+        Value::Float(f) => Ok(float_key(*f)),
+        Value::Bool(b) => Ok(b.to_string()),
+        Value::BigInt(digits) => Err(format!("{digits}: integer out of range")),
+        Value::Null | Value::Alias(_) => Err("a mapping key may not be null".to_string()),
+        Value::Seq(_) | Value::Map(_) => {
+            Err("a mapping key must be a string, not a list or a mapping".to_string())
+        }
     }
-    if let Some(i) = n.as_i64() {
-        return Ok(Json::from(i));
-    }
-    n.as_f64()
-        .and_then(crate::json::Number::from_f64)
-        .map(Json::Number)
-        .ok_or_else(|| (Vec::new(), format!("{n} is not a number JSON can carry")))
 }
 
-fn key_string(key: Yaml) -> Result<String, Failure> {
-    match key {
-        Yaml::String(s) => Ok(s),
-        Yaml::Number(n) => Ok(n.to_string()),
-        Yaml::Bool(b) => Ok(b.to_string()),
-        Yaml::Tagged(t) => key_string(t.value),
-        Yaml::Null => Err((Vec::new(), "a mapping key may not be null".to_string())),
-        Yaml::Sequence(_) | Yaml::Mapping(_) => Err((
-            Vec::new(),
-            "a mapping key must be a string, not a list or a mapping".to_string(),
-        )),
+/// A float as YAML writes it: `.inf`, `-.inf`, `.nan`, or the shortest decimal that reads back
+/// as the same number (`1.0`, `1e16`).
+fn float_key(f: f64) -> String {
+    if f.is_nan() {
+        return ".nan".to_string();
     }
+    if f.is_infinite() {
+        return if f < 0.0 { "-.inf" } else { ".inf" }.to_string();
+    }
+    // JSON writes the same digits with an explicit `+` in positive exponents (`1e+16`).
+    crate::json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string().replace("e+", "e"))
 }

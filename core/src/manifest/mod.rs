@@ -18,8 +18,8 @@
 //!
 //! Every error is a [`ManifestIssue`]: document, line and column, the object (`Service/default/web`)
 //! when known, the field path (`spec.ports[1].targetPort`) and the message. Positions come from
-//! serde_yaml_ng for syntax errors and from [`locate`] — a second, structural read of the text —
-//! for everything found on typed objects. The cluster's own errors (validation, admission) are
+//! kroute's YAML reader (`crate::yaml`): syntax errors carry theirs, and its tree, which keeps
+//! where every key and item is, positions everything found later on typed objects ([`locate`]). The cluster's own errors (validation, admission) are
 //! positioned the same way with [`locate_error`] / [`locate_errors`], so a UI can underline the
 //! line whatever stage refused it. Dangling references (an Ingress naming a missing Service) are
 //! warnings of a successful apply; [`locate_references`] positions them the same way.
@@ -64,6 +64,8 @@ mod locate;
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
+pub(crate) mod reference;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod tests_export;
@@ -94,7 +96,7 @@ use crate::json::Value as Json;
 use crate::cluster::DanglingReference;
 use crate::error::{FieldError, FieldErrorKind, FieldPath, ObjectError, ObjectRef};
 use crate::model::Object;
-use locate::Outline;
+use crate::yaml::{self, Tree};
 
 /// One object of a manifest, with where it came from.
 #[derive(Clone, Debug, PartialEq, ToJson)]
@@ -183,6 +185,7 @@ impl fmt::Display for ManifestError {
     }
 }
 
+#[cfg(feature = "std")]
 impl std::error::Error for ManifestError {}
 
 /// Reads every object of a YAML or JSON stream, in order. Errors are collected over the whole
@@ -258,8 +261,8 @@ pub fn locate_references(
     for o in objects {
         by_ref.entry(o.object.object_ref()).or_insert(o);
     }
-    // One outline per document, however many references it holds (a List of many objects).
-    let mut outlines: VecMap<usize, Outline> = VecMap::new();
+    // One tree per document, however many references it holds (a List of many objects).
+    let mut trees: VecMap<usize, Option<Tree<'_>>> = VecMap::new();
     references
         .iter()
         .map(|r| {
@@ -267,11 +270,12 @@ pub fn locate_references(
             let (doc, line, column) = object_position(found);
             let at = found.and_then(|o| {
                 let d = docs.iter().find(|d| d.index == o.doc)?;
-                let outline = outlines
+                let tree = trees
                     .entry(o.doc)
-                    .or_insert_with(|| Outline::parse(d.text, d.line, d.column));
-                let base = o.item.map(|i| item_path(outline, i)).unwrap_or_default();
-                outline.find_under(&base, r.path.as_str())
+                    .or_insert_with(|| yaml::parse(d.text, d.line, d.column).ok())
+                    .as_ref()?;
+                let base = o.item.map(|i| item_path(tree, i)).unwrap_or_default();
+                tree.find_under(&base, r.path.as_str())
             });
             let (line, column) = at.unwrap_or((line, column));
             ManifestIssue {
@@ -309,19 +313,19 @@ fn object_position(found: Option<&ManifestObject>) -> (usize, usize, usize) {
 fn field_issues(objects: &[ManifestObject], docs: &[Document<'_>], err: &ObjectError) -> Vec<ManifestIssue> {
     let found = find_object(objects, &err.object, err.index);
     let (doc, line, column) = object_position(found);
-    let outline = found
+    let tree = found
         .and_then(|o| docs.iter().find(|d| d.index == o.doc))
-        .map(|d| Outline::parse(d.text, d.line, d.column));
-    let base = match (found.and_then(|o| o.item), &outline) {
-        (Some(i), Some(outline)) => item_path(outline, i),
+        .and_then(|d| yaml::parse(d.text, d.line, d.column).ok());
+    let base = match (found.and_then(|o| o.item), &tree) {
+        (Some(i), Some(tree)) => item_path(tree, i),
         _ => String::new(),
     };
     err.errors
         .iter()
         .map(|fe| {
-            let (line, column) = outline
+            let (line, column) = tree
                 .as_ref()
-                .and_then(|o| o.find_under(&base, fe.path.as_str()))
+                .and_then(|t| t.find_under(&base, fe.path.as_str()))
                 .unwrap_or((line, column));
             ManifestIssue {
                 doc,
@@ -337,10 +341,11 @@ fn field_issues(objects: &[ManifestObject], docs: &[Document<'_>], err: &ObjectE
 }
 
 /// The path of item `i` of a document: `items[i]` in a List, `[i]` in a top-level sequence.
-fn item_path(outline: &Outline, i: usize) -> String {
-    match outline.root.as_ref().map(|r| &r.shape) {
-        Some(locate::Shape::Seq(_)) => format!("[{i}]"),
-        _ => format!("items[{i}]"),
+fn item_path(tree: &Tree<'_>, i: usize) -> String {
+    if tree.is_sequence() {
+        format!("[{i}]")
+    } else {
+        format!("items[{i}]")
     }
 }
 
@@ -371,24 +376,20 @@ fn read_document(
             kind,
             message,
         };
-    let mut yaml: serde_yaml_ng::Value = match serde_yaml_ng::from_str(doc.text) {
-        Ok(v) => v,
+    let tree = match yaml::parse(doc.text, doc.line, doc.column) {
+        Ok(tree) => tree,
         Err(e) => {
-            errors.push(syntax_issue(doc, start, &e));
+            errors.push(syntax_issue(doc, e));
             return;
         }
     };
-    if let Err(e) = yaml.apply_merge() {
-        let outline = Outline::parse(doc.text, doc.line, doc.column);
-        let at = outline.find_key("<<").unwrap_or(start);
-        errors.push(issue(at, None, IssueKind::Syntax, e.to_string()));
+    let Some(root) = tree.root() else {
         return;
-    }
-    let json = match convert::to_json(yaml) {
+    };
+    let json = match convert::to_json(&tree, root) {
         Ok(j) => j,
         Err(e) => {
-            let outline = Outline::parse(doc.text, doc.line, doc.column);
-            let at = outline.find(e.path.as_str()).unwrap_or(start);
+            let at = tree.find(e.path.as_str()).unwrap_or(start);
             let message = format!("Invalid value: {}", e.message);
             errors.push(issue(
                 at,
@@ -403,12 +404,11 @@ fn read_document(
         // `--- ~` or `--- null`: a document that holds nothing.
         Json::Null => {}
         Json::Object(map) if is_list(&map) => {
-            let outline = Outline::parse(doc.text, doc.line, doc.column);
             match map.into_iter().find(|(k, _)| k == "items").map(|(_, v)| v) {
                 None => {}
-                Some(Json::Array(items)) => read_items(doc, &outline, "items", items, objects, errors),
+                Some(Json::Array(items)) => read_items(doc, &tree, "items", items, objects, errors),
                 Some(other) => {
-                    let at = outline.find("items").unwrap_or(start);
+                    let at = tree.find("items").unwrap_or(start);
                     errors.push(issue(
                         at,
                         Some(FieldPath::new("items")),
@@ -430,17 +430,10 @@ fn read_document(
             };
             match decode(Json::Object(map)) {
                 Ok(object) => objects.push(target.object(object)),
-                Err(err) => {
-                    // Only now is the text read for positions.
-                    let outline = Outline::parse(doc.text, doc.line, doc.column);
-                    errors.extend(target.issues(&err, &outline));
-                }
+                Err(err) => errors.extend(target.issues(&err, &tree)),
             }
         }
-        Json::Array(items) => {
-            let outline = Outline::parse(doc.text, doc.line, doc.column);
-            read_items(doc, &outline, "", items, objects, errors);
-        }
+        Json::Array(items) => read_items(doc, &tree, "", items, objects, errors),
         other => errors.push(issue(
             start,
             None,
@@ -477,7 +470,7 @@ fn describe(v: &Json) -> &'static str {
 /// The items of a List (`field` = `items`) or of a top-level sequence (`field` empty).
 fn read_items(
     doc: &Document<'_>,
-    outline: &Outline,
+    tree: &Tree<'_>,
     field: &str,
     items: Vec<Json>,
     objects: &mut Vec<ManifestObject>,
@@ -490,7 +483,7 @@ fn read_items(
         } else {
             format!("{field}[{i}]")
         };
-        let at = outline.find(&base).unwrap_or(fallback);
+        let at = tree.find(&base).unwrap_or(fallback);
         if !item.is_object() {
             errors.push(ManifestIssue {
                 doc: doc.index,
@@ -514,7 +507,7 @@ fn read_items(
         };
         match decode(item) {
             Ok(object) => objects.push(target.object(object)),
-            Err(err) => errors.extend(target.issues(&err, outline)),
+            Err(err) => errors.extend(target.issues(&err, tree)),
         }
     }
 }
@@ -541,17 +534,17 @@ impl Target<'_, '_> {
     fn issues<'e>(
         &'e self,
         err: &'e ObjectError,
-        outline: &'e Outline,
+        tree: &'e Tree<'_>,
     ) -> impl Iterator<Item = ManifestIssue> + 'e {
         let object = Some(err.object.clone()).filter(|o| !o.kind.is_empty());
         err.errors.iter().map(move |fe| {
-            let (line, column) = outline.find_under(self.base, fe.path.as_str()).unwrap_or(self.at);
+            let (line, column) = tree.find_under(self.base, fe.path.as_str()).unwrap_or(self.at);
             ManifestIssue {
                 doc: self.doc.index,
                 line,
                 column,
                 object: object.clone(),
-                path: Some(outline.canonical_path(self.base, fe.path.as_str())),
+                path: Some(tree.canonical_path(self.base, fe.path.as_str())),
                 kind: IssueKind::Field(fe.kind),
                 message: field_message(fe),
             }
@@ -583,97 +576,23 @@ fn decode(value: Json) -> Result<Object, ObjectError> {
     Object::from_value(value)
 }
 
-/// A serde_yaml_ng error, positioned in the stream. Its own location is relative to the
-/// document; positions inside the message (`while parsing a block mapping at line 2 column 3`)
-/// are translated too.
-fn syntax_issue(doc: &Document<'_>, start: (usize, usize), e: &serde_yaml_ng::Error) -> ManifestIssue {
-    let raw = e.to_string();
-    let own = e.location().map(|l| (l.line(), l.column()));
-    let mut message = translate_positions(&raw, doc, own);
-    let mut path = None;
-    let mut kind = IssueKind::Syntax;
-    let (line, column) = match e.location() {
-        Some(loc) => doc.to_stream(loc.line(), loc.column()),
-        None => {
-            let outline = Outline::parse(doc.text, doc.line, doc.column);
-            outline.trailing.map_or(start, locate::Pos::pair)
-        }
-    };
-    let mut at = (line, column);
-    if raw.starts_with("deserializing from YAML containing more than one document") {
-        message = "unexpected content after the end of the document (check its indentation, or \
-                   separate documents with ---)"
-            .to_string();
-    } else if let Some(i) = raw.find("duplicate entry with key") {
-        // serde_yaml_ng points at the mapping; the repeated key is what to fix.
-        message = translate_positions(&raw[i..], doc, own);
-        if let Some((p, pos)) = Outline::parse(doc.text, doc.line, doc.column).duplicate_key() {
-            path = Some(p);
-            at = pos.pair();
-        }
-    } else if let Some((field, number)) = out_of_range(&raw) {
-        // A number too big for any integer: the API server refuses it as the field's value.
-        let outline = Outline::parse(doc.text, doc.line, doc.column);
-        at = outline.find(field).unwrap_or(at);
-        path = Some(outline.canonical_path("", field));
-        kind = IssueKind::Field(FieldErrorKind::Invalid);
-        message = format!("Invalid value: {number}: integer out of range");
-    }
+/// A syntax error of the YAML reader, as an issue: positioned in the stream already, with the
+/// path of a repeated key.
+fn syntax_issue(doc: &Document<'_>, e: yaml::Error) -> ManifestIssue {
+    let path = e.path.map(|steps| {
+        steps.iter().fold(FieldPath::root(), |path, step| match step {
+            yaml::Step::Key(k) => locate::child_path(&path, k),
+            yaml::Step::Index(i) => path.index(*i),
+        })
+    });
+    let (line, column) = e.pos.pair();
     ManifestIssue {
         doc: doc.index,
-        line: at.0,
-        column: at.1,
+        line,
+        column,
         object: None,
         path,
-        kind,
-        message,
+        kind: IssueKind::Syntax,
+        message: e.message,
     }
-}
-
-/// serde_yaml_ng's `spec.ports[0].port: invalid type: integer `123…` as u128, …` →
-/// (`spec.ports[0].port`, `123…`).
-fn out_of_range(message: &str) -> Option<(&str, &str)> {
-    let (field, rest) = message.split_once(": invalid type: integer `")?;
-    let (number, rest) = rest.split_once('`')?;
-    rest.starts_with(" as u128").then_some(())?;
-    Some((field, number))
-}
-
-/// Drops the error's own ` at line L column C` (the issue carries it) and rewrites any other
-/// `line L column C` in the message to stream positions.
-fn translate_positions(message: &str, doc: &Document<'_>, own: Option<(usize, usize)>) -> String {
-    let mut out = String::with_capacity(message.len());
-    // libyaml prints a mark at the very start of the text as a byte position.
-    let mut rest = message.strip_suffix(" at position 0").unwrap_or(message);
-    let mut own = own;
-    while let Some(i) = rest.find("line ") {
-        let (head, tail) = rest.split_at(i);
-        let Some((line, column, after)) = parse_line_column(tail) else {
-            out.push_str(&rest[..i + 5]);
-            rest = &rest[i + 5..];
-            continue;
-        };
-        if own == Some((line, column)) && head.ends_with(" at ") {
-            out.push_str(&head[..head.len() - 4]);
-            own = None;
-        } else {
-            let (l, c) = doc.to_stream(line, column);
-            out.push_str(head);
-            out.push_str(&format!("line {l} column {c}"));
-        }
-        rest = after;
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `line 12 column 3…` → (12, 3, "…").
-fn parse_line_column(s: &str) -> Option<(usize, usize, &str)> {
-    let s = s.strip_prefix("line ")?;
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let line = s.get(..digits)?.parse().ok()?;
-    let s = s.get(digits..)?.strip_prefix(" column ")?;
-    let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-    let column = s.get(..digits)?.parse().ok()?;
-    Some((line, column, s.get(digits..)?))
 }

@@ -480,3 +480,30 @@ fn loki_loads_once_its_namespace_exists() {
         })
     );
 }
+
+/// Every document of every fixture, and of every example the playground offers, reads to
+/// exactly the JSON value the pipeline before kroute's own YAML reader gave (serde_yaml_ng,
+/// `apply_merge`, the conversion of that time: `reference.rs`).
+#[test]
+fn every_fixture_reads_as_it_did_with_serde_yaml_ng() {
+    use super::reference::{kroute_json, reference_json};
+    let mut texts: Vec<(String, String)> = FIXTURES
+        .iter()
+        .map(|f| (f.file.to_string(), read(f.file)))
+        .collect();
+    texts.extend(
+        crate::examples::examples()
+            .iter()
+            .map(|e| (e.id.to_string(), e.yaml.to_string())),
+    );
+    let mut read_docs = 0;
+    for (name, text) in &texts {
+        for doc in documents(text).iter().filter(|d| d.content.is_some()) {
+            let ours = kroute_json(doc.text);
+            assert!(ours.is_ok(), "{name}, document {}: {ours:?}", doc.index);
+            assert_eq!(ours, reference_json(doc.text), "{name}, document {}", doc.index);
+            read_docs += 1;
+        }
+    }
+    assert!(read_docs > 150, "{read_docs} documents");
+}

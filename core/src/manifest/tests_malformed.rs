@@ -33,41 +33,41 @@ type Issue = (
 );
 
 const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
-    // --- YAML syntax: serde_yaml_ng's own position, moved to the stream's lines.
+    // --- YAML syntax: the reader's position (in the stream) and what is wrong.
     (
         "a key indented less than its siblings",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n namespace: b\n",
-        &[(0, 5, 2, None, None, Syntax, "did not find expected key, while parsing a block mapping")],
+        &[(0, 5, 2, None, None, Syntax, "this line is indented less than the block above it (column 3) and more than the keys of its mapping (column 1): check its indentation")],
     ),
     (
-        "an unclosed flow sequence",
+        "an unclosed flow sequence (at the '[')",
         svc!("  ports: [80, 81\n"),
-        &[(0, 7, 1, None, None, Syntax, "did not find expected ',' or ']', while parsing a flow sequence at line 6 column 10")],
+        &[(0, 6, 10, None, None, Syntax, "this '[' is never closed with ']'")],
     ),
     (
-        "an unclosed quote",
+        "an unclosed quote (at the quote)",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: 'web\n",
-        &[(0, 5, 1, None, None, Syntax, "found unexpected end of stream, while scanning a quoted scalar at line 4 column 9")],
+        &[(0, 4, 9, None, None, Syntax, "this quoted value is never closed: no ' before the end of the document")],
     ),
     (
         "a tab as indentation",
         "apiVersion: v1\nkind: Service\nmetadata:\n\tname: web\n",
-        &[(0, 4, 1, None, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
+        &[(0, 4, 1, None, None, Syntax, "a tab cannot indent a line of YAML: indent with spaces")],
     ),
     (
         "two mappings on one line",
         "apiVersion: v1\nkind: Service\nmetadata: name: web\n",
-        &[(0, 3, 15, None, None, Syntax, "mapping values are not allowed in this context")],
+        &[(0, 3, 15, None, None, Syntax, "a mapping cannot start on the same line as its key: put it on the next line, indented")],
     ),
     (
         "a duplicate key in the second document (at the repeat, not the mapping)",
         concat!(svc!("  type: ClusterIP\n"), "---\n", svc!("  type: ClusterIP\n  ports: []\n  type: NodePort\n")),
-        &[(1, 15, 3, None, Some("spec.type"), Syntax, "duplicate entry with key \"type\"")],
+        &[(1, 15, 3, None, Some("spec.type"), Syntax, "the key \"type\" appears twice in this mapping (first at line 13, column 3)")],
     ),
     (
         "an alias to an anchor that does not exist",
         svc!("  selector: *labels\n"),
-        &[(0, 6, 13, None, None, Syntax, "unknown anchor")],
+        &[(0, 6, 13, None, None, Syntax, "the alias *labels names no anchor: &labels must come before it")],
     ),
     (
         "a line indented less than the document's first",
@@ -79,43 +79,83 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
             None,
             None,
             Syntax,
-            "unexpected content after the end of the document (check its indentation, or separate documents with ---)",
+            "this line is indented less than the document's top-level block (column 3): check its indentation, or separate documents with ---",
         )],
     ),
     (
         "a syntax error in the third document",
         concat!(svc!(""), "---\n", svc!(""), "---\n", svc!("  ports:\n  - port: 80\n   name: http\n")),
-        &[(2, 20, 4, None, None, Syntax, "did not find expected key, while parsing a block mapping at line 18 column 3")],
+        &[(2, 20, 4, None, None, Syntax, "this line is indented less than the block above it (column 5) and more than the '-' of its sequence's items (column 3): check its indentation")],
     ),
     (
         "an error in a document that starts on its --- line",
         "--- {apiVersion: v1, kind: Service\n",
-        &[(0, 2, 1, None, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping at line 1 column 5")],
+        &[(0, 1, 5, None, None, Syntax, "this '{' is never closed with '}'")],
     ),
     (
-        "a merge key with a scalar",
+        "a merge key with a scalar (at the scalar)",
         svc!("  selector:\n    <<: 5\n"),
-        &[(0, 7, 5, None, None, Syntax, "expected a mapping or list of mappings for merging, but found scalar")],
+        &[(0, 7, 9, None, None, Syntax, "a merge key (<<) takes a mapping to merge, or a list of them, not a number")],
     ),
     (
         "JSON with a missing comma",
         "{\"apiVersion\": \"v1\" \"kind\": \"Service\"}",
-        &[(0, 1, 21, None, None, Syntax, "did not find expected ',' or '}', while parsing a flow mapping")],
+        &[(0, 1, 21, None, None, Syntax, "expected ',' or '}' here, between the entries of a flow mapping")],
     ),
     (
         "an invalid block scalar indicator",
         "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: |x\n    y\n",
-        &[(0, 4, 7, None, None, Syntax, "did not find expected comment or line break, while scanning a block scalar at line 4 column 6")],
+        &[(0, 4, 7, None, None, Syntax, "after | or > only a chomping indicator (- or +), an indentation digit (1-9) and a comment may follow on the line")],
     ),
     (
         "a character that cannot start a document",
         "@web\n",
-        &[(0, 1, 1, None, None, Syntax, "found character that cannot start any token, while scanning for the next token")],
+        &[(0, 1, 1, None, None, Syntax, "'@' is reserved and cannot start a plain value: quote it")],
     ),
     (
-        "an anchor that contains itself",
+        "an anchor that contains itself (at the alias)",
         "a: &a [*a]\n",
-        &[(0, 1, 4, None, None, Syntax, "recursion limit exceeded")],
+        &[(0, 1, 8, None, None, Syntax, "the alias *a is inside the node &a names: a value cannot contain itself")],
+    ),
+    (
+        "a merge list with a sequence in it",
+        "a: &a [x]\nb: &b {c: 1}\nd:\n  <<: [*b, *a]\n",
+        &[(0, 4, 12, None, None, Syntax, "every item of a merge key's list (<<: [*a, *b]) must be a mapping; item 1 is a sequence")],
+    ),
+    (
+        "a sequence on the same line as its key",
+        svc!("  ports: - port: 80\n"),
+        &[(0, 6, 10, None, None, Syntax, "a sequence item (- ) cannot start here: a block collection starts on a line of its own")],
+    ),
+    (
+        "a core tag on a value of another kind (at the tag)",
+        svc!("  ports:\n  - port: !!int eighty\n"),
+        &[(0, 7, 11, None, None, Syntax, "the tag asks for an integer, but the value is \"eighty\"")],
+    ),
+    (
+        "an unknown escape in a double-quoted string",
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  path: \"C:\\windows\"\n",
+        &[(0, 4, 12, None, None, Syntax, "\\w is not an escape of a double-quoted string (write \\\\ for a backslash)")],
+    ),
+    (
+        "a comment glued to a quoted value",
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: \"x\"# note\n",
+        &[(0, 4, 9, None, None, Syntax, "a comment must be separated from the value before it by a space")],
+    ),
+    (
+        "a control character",
+        "apiVersion: v1\nkind: ConfigMap\ndata:\n  a: x\u{7}y\n",
+        &[(0, 4, 7, None, None, Syntax, "the control character U+0007 is not allowed in YAML (write it as an escape in a double-quoted string)")],
+    ),
+    (
+        "a carriage return without a line feed",
+        "apiVersion: v1\rkind: ConfigMap\n",
+        &[(0, 1, 15, None, None, Syntax, "a carriage return (\\r) must be followed by a line feed (\\n): save the text with LF or CRLF line ends")],
+    ),
+    (
+        "a text after a flow collection",
+        svc!("  ports: [80] 81\n"),
+        &[(0, 6, 15, None, None, Syntax, "unexpected text after the value (a value ends its line, or this line is not indented the way it should be)")],
     ),
     // --- Values JSON cannot carry (the API server never sees them).
     (
@@ -455,7 +495,7 @@ const PARSE_CASES: &[(&str, &str, &[Issue])] = &[
         "a syntax error and a wrong type in different documents",
         concat!(svc!("  ports: [\n"), "---\n", svc!("  ports: {}\n")),
         &[
-            (0, 7, 1, None, None, Syntax, "did not find expected node content, while parsing a flow node"),
+            (0, 6, 10, None, None, Syntax, "this '[' is never closed with ']'"),
             (1, 13, 3, Some("Service/default/web"), Some("spec.ports"), Field(Invalid), "Invalid value: wrong type: invalid type: map, expected a sequence"),
         ],
     ),

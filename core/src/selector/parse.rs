@@ -20,8 +20,8 @@ use alloc::vec::Vec;
 use core::fmt;
 
 use super::{parse_int, Operator, Requirement, Selector};
-use crate::sort::SharedSort;
 use crate::error::Quoted;
+use crate::sort::SharedSort;
 use crate::validation::names;
 
 /// Why a selector string was rejected, and where.
@@ -395,7 +395,9 @@ impl<'a> Parser<'a> {
             return Err(self.error(
                 at,
                 format!(
-                    "invalid value {} for key {}: for '>' and '<' the value must be an integer", Quoted(&value), Quoted(&key)
+                    "invalid value {} for key {}: for '>' and '<' the value must be an integer",
+                    Quoted(&value),
+                    Quoted(&key)
                 ),
             ));
         }

@@ -191,9 +191,10 @@ impl CompiledListener {
                     }
                 }
             }
-            other => {
-                NamespacePolicy::Broken(alloc::format!("unknown allowedRoutes.namespaces.from {}", crate::error::Quoted(other)))
-            }
+            other => NamespacePolicy::Broken(alloc::format!(
+                "unknown allowedRoutes.namespaces.from {}",
+                crate::error::Quoted(other)
+            )),
         };
         CompiledListener {
             name: listener.name.clone(),

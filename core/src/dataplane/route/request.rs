@@ -201,7 +201,13 @@ impl RequestError {
 
 impl fmt::Display for RequestError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}: {}", self.field, crate::error::Quoted(&self.value), self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.field,
+            crate::error::Quoted(&self.value),
+            self.message
+        )
     }
 }
 
