@@ -35,7 +35,7 @@ pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 #[derive(Properties)]
 pub struct CanvasProps {
     pub snapshot: Option<Rc<Snapshot>>,
-    pub trace: Option<kroute::dataplane::route::Trace>,
+    pub trace: Option<Rc<kroute::dataplane::route::Trace>>,
     pub generation: u64,
     pub selected: Option<ObjectRef>,
     pub on_select: Callback<ObjectRef>,
@@ -48,7 +48,11 @@ impl PartialEq for CanvasProps {
     fn eq(&self, other: &Self) -> bool {
         self.generation == other.generation
             && self.selected == other.selected
-            && self.trace == other.trace
+            && match (&self.trace, &other.trace) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
             && same_snapshot(&self.snapshot, &other.snapshot)
     }
 }

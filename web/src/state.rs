@@ -136,11 +136,23 @@ pub struct Traffic {
     pub expected_for: Option<Request>,
 }
 
-/// The outcome of the last Send.
-#[derive(Clone, Debug, PartialEq)]
+/// The outcome of the last Send. A trace is shared, not copied, with the views that draw it,
+/// and two results are the same when they are the same Send: comparing or cloning a trace
+/// field by field would cost ≈16 KB of wasm for nothing the views need.
+#[derive(Clone, Debug)]
 pub enum SendResult {
-    Trace(Box<Trace>),
+    Trace(Rc<Trace>),
     Invalid(RequestError),
+}
+
+impl PartialEq for SendResult {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SendResult::Trace(a), SendResult::Trace(b)) => Rc::ptr_eq(a, b),
+            (SendResult::Invalid(a), SendResult::Invalid(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// The whole playground.
@@ -270,7 +282,7 @@ impl Workspace {
             .cluster
             .route_with(&request, &mut snap.route_memory.borrow_mut());
         self.result = Some(match routed {
-            Ok(trace) => SendResult::Trace(Box::new(trace)),
+            Ok(trace) => SendResult::Trace(Rc::new(trace)),
             Err(e) => SendResult::Invalid(e),
         });
         self.generation += 1;
@@ -308,7 +320,7 @@ impl Workspace {
                     *totals.by_node.entry(k.clone()).or_insert(0) += v;
                 }
                 if let Some(last) = report.last {
-                    self.result = Some(SendResult::Trace(Box::new(last)));
+                    self.result = Some(SendResult::Trace(Rc::new(last)));
                     self.generation += 1;
                 }
             }
@@ -325,7 +337,7 @@ impl Workspace {
         }
     }
 
-    pub fn trace(&self) -> Option<&Trace> {
+    pub fn trace(&self) -> Option<&Rc<Trace>> {
         match &self.result {
             Some(SendResult::Trace(t)) => Some(t),
             _ => None,
