@@ -20,6 +20,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use gloo_timers::callback::{Interval, Timeout};
+use kroute::view::Topology;
 use kroute::ObjectRef;
 use wasm_bindgen::JsCast;
 use web_sys::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
@@ -27,14 +28,15 @@ use yew::prelude::*;
 
 use crate::layout::{key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout};
 use crate::layout::{GROUP_BAR_H, GROUP_ROW_H};
-use crate::state::Snapshot;
 use kroute::sort::CollectSorted;
 
 pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 
 #[derive(Properties)]
 pub struct CanvasProps {
-    pub snapshot: Option<Rc<Snapshot>>,
+    /// What the cluster looks like: a new `Rc` whenever the cluster changed (`None`: no
+    /// cluster yet).
+    pub topology: Option<Rc<Topology>>,
     pub trace: Option<Rc<kroute::dataplane::route::Trace>>,
     pub generation: u64,
     pub selected: Option<ObjectRef>,
@@ -53,11 +55,11 @@ impl PartialEq for CanvasProps {
                 (None, None) => true,
                 _ => false,
             }
-            && same_snapshot(&self.snapshot, &other.snapshot)
+            && same_topology(&self.topology, &other.topology)
     }
 }
 
-fn same_snapshot(a: &Option<Rc<Snapshot>>, b: &Option<Rc<Snapshot>>) -> bool {
+pub fn same_topology(a: &Option<Rc<Topology>>, b: &Option<Rc<Topology>>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => Rc::ptr_eq(a, b),
         (None, None) => true,
@@ -65,14 +67,14 @@ fn same_snapshot(a: &Option<Rc<Snapshot>>, b: &Option<Rc<Snapshot>>) -> bool {
     }
 }
 
-/// A snapshot compared by identity: a new cluster is a new `Rc` (an Apply builds one, a live
-/// change copies the shared one), so the layout is recomputed exactly when it changed.
+/// A topology compared by identity: a changed cluster gives a new `Rc` (an Apply builds one,
+/// a live change draws it again), so the layout is recomputed exactly when it changed.
 #[derive(Clone)]
-struct SameSnapshot(Option<Rc<Snapshot>>);
+pub struct SameTopology(pub Option<Rc<Topology>>);
 
-impl PartialEq for SameSnapshot {
+impl PartialEq for SameTopology {
     fn eq(&self, other: &Self) -> bool {
-        same_snapshot(&self.0, &other.0)
+        same_topology(&self.0, &other.0)
     }
 }
 
@@ -586,12 +588,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let layout: Rc<Layout> = {
         let moves = props.moves.clone();
         let deps = (
-            SameSnapshot(props.snapshot.clone()),
+            SameTopology(props.topology.clone()),
             *moved.borrow(),
             toggled.borrow().clone(),
         );
-        use_memo(deps, move |(snap, _, toggled)| match &snap.0 {
-            Some(s) => Rc::new(layout(&s.topology, &moves.borrow(), toggled)),
+        use_memo(deps, move |(topology, _, toggled)| match &topology.0 {
+            Some(t) => Rc::new(layout(t, &moves.borrow(), toggled)),
             None => Rc::new(Layout::default()),
         })
         .as_ref()
@@ -875,7 +877,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
 
-    let Some(_) = &props.snapshot else {
+    let Some(_) = &props.topology else {
         return html! { <p class="hint">{ "Apply some manifests to see the cluster." }</p> };
     };
     let path = props
