@@ -148,11 +148,14 @@ fn slot_wait_words(set: &str, ordinal: u32, w: &SlotWait) -> String {
     }
 }
 
+/// The phrase with its first letter upper-cased. The phrases are this file's own, in ASCII:
+/// Unicode case mapping would bring its tables into the wasm for nothing.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    let mut out = s.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
 }
 
 fn happening_words(h: Happening) -> &'static str {
