@@ -101,18 +101,25 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 }
             }
             outcomes.stable_sort_by(|a, b| a.0.cmp(&b.0));
-            let mut node_expected: std::collections::BTreeMap<String, f64> = Default::default();
+            // Each node's expected share, summed over its outcomes (a few nodes: a list).
+            let mut node_expected: Vec<(&str, f64)> = Vec::new();
             if let Some(e) = &t.expected {
                 for s in &e.shares {
-                    if let Some(n) = &s.node {
-                        *node_expected.entry(n.clone()).or_default() += s.share;
+                    if let Some(n) = s.node.as_deref() {
+                        match node_expected.iter_mut().find(|(k, _)| *k == n) {
+                            Some((_, sum)) => *sum += s.share,
+                            None => node_expected.push((n, s.share)),
+                        }
                     }
                 }
             }
             let nodes: Vec<(String, u32, Option<f64>)> = t
                 .by_node
                 .iter()
-                .map(|(k, v)| (k.clone(), *v, node_expected.get(k).copied()))
+                .map(|(k, v)| {
+                    let expected = node_expected.iter().find(|(n, _)| n == k).map(|(_, sum)| *sum);
+                    (k.clone(), *v, expected)
+                })
                 .collect();
             (t.sent, outcomes, nodes)
         }
