@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::layout::coord;
 use crate::state::Traffic;
 use kroute::sort::SharedSort;
 
@@ -32,7 +33,7 @@ fn bar(label: &str, hits: u32, total: u32, expected: Option<f64>) -> Html {
     } else {
         f64::from(hits) / f64::from(total)
     };
-    let width = format!("{:.1}", observed * 300.0);
+    let width = coord(observed * 300.0);
     html! {
         <li class="bar">
             <span class="bar-label">{ label.to_owned() }</span>
@@ -40,7 +41,7 @@ fn bar(label: &str, hits: u32, total: u32, expected: Option<f64>) -> Html {
                 <rect class="bar-bg" x="0" y="2" width="300" height="10" />
                 <rect class="bar-fill" x="0" y="2" width={width} height="10" />
                 if let Some(e) = expected {
-                    <line class="bar-expected" x1={format!("{:.1}", e * 300.0)} x2={format!("{:.1}", e * 300.0)} y1="0" y2="14" />
+                    <line class="bar-expected" x1={coord(e * 300.0)} x2={coord(e * 300.0)} y1="0" y2="14" />
                 }
             </svg>
             <span class="bar-numbers">
