@@ -13,10 +13,10 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::canvas::{Canvas, Moves};
+use crate::canvas::{Canvas, Moves, SameTopology};
 use crate::clock_view::ClockView;
 use crate::editor::Editor;
-use crate::inspector::Inspector;
+use crate::inspector::{self, Inspector};
 use crate::lifecycle_view::LifecycleView;
 use crate::request_bar::RequestBar;
 use crate::shortcuts::{Command, Focus, Press, ShortcutsHelp};
@@ -479,12 +479,23 @@ pub fn app() -> Html {
         Callback::from(move |_| tab.set(t))
     };
 
+    // What the inspector shows, asked of the core again only when the cluster (a new
+    // topology, or its clock moved) or the selection changed.
+    let inspection = {
+        let w = ws.borrow();
+        let key = (
+            SameTopology(w.snapshot.as_ref().map(|s| s.topology.clone())),
+            w.now_ms(),
+            w.selected.clone(),
+        );
+        let ws = ws.clone();
+        use_memo(key, move |_| inspector::inspection(&ws.borrow()))
+    };
     let w = ws.borrow();
-    let snapshot = w.snapshot.clone();
-    let sources = snapshot.as_ref().map(|s| s.sources.clone()).unwrap_or_default();
-    let tree = snapshot.as_ref().map(|s| s.tree.clone()).unwrap_or_default();
+    let snapshot = w.snapshot.as_ref();
+    let sources = snapshot.map(|s| s.sources.clone()).unwrap_or_default();
+    let tree = snapshot.map(|s| s.tree.clone()).unwrap_or_default();
     let warnings: Vec<String> = snapshot
-        .as_ref()
         .map(|s| {
             let warnings = s.warnings.iter().map(|x| format!("{}: {}", x.object, x.message));
             warnings
@@ -551,7 +562,7 @@ pub fn app() -> Html {
                     </div>
                     if *tab == LeftTab::Manifests {
                         <Editor text={AttrValue::from(w.text.clone())} issues={w.issues.clone()}
-                            warnings={snapshot.as_ref().map(|s| s.references.clone()).unwrap_or_default()}
+                            warnings={snapshot.map(|s| s.references.clone()).unwrap_or_default()}
                             stale={w.is_stale()} {on_input} {on_apply} />
                     } else {
                         { objects_tab(&tree, &on_select) }
@@ -575,12 +586,12 @@ pub fn app() -> Html {
                     if let Some(c) = &w.last_change {
                         <p class="change" role="status">{ change_text(c) }</p>
                     }
-                    <Canvas snapshot={snapshot.clone()} trace={w.trace().cloned()} generation={w.generation}
+                    <Canvas topology={snapshot.map(|s| s.topology.clone())} trace={w.trace().cloned()} generation={w.generation}
                         selected={w.selected.clone()} on_select={on_select.clone()} {on_link} moves={moves.clone()} />
                 </section>
                 <section class="pane right" aria-label="Inspector">
                     <h2>{ "Inspector" }</h2>
-                    <Inspector snapshot={snapshot.clone()} selected={w.selected.clone()} on_select={on_select.clone()} on_edit={on_edit.clone()} />
+                    <Inspector {inspection} on_select={on_select.clone()} on_edit={on_edit.clone()} />
                 </section>
             </main>
             <RequestBar form={w.request.clone()} {sources} on_change={on_request} {on_send} />

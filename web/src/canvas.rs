@@ -20,22 +20,26 @@ use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
 use gloo_timers::callback::{Interval, Timeout};
+use kroute::view::Topology;
 use kroute::ObjectRef;
 use wasm_bindgen::JsCast;
 use web_sys::{FocusEvent, KeyboardEvent, MouseEvent, PointerEvent, WheelEvent};
 use yew::prelude::*;
 
-use crate::layout::{key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout};
+use crate::layout::{
+    coord, key_of, layout, thousands, trace_keys, trace_path, BoxKind, Edge, Group, Item, Layout,
+};
 use crate::layout::{GROUP_BAR_H, GROUP_ROW_H};
-use crate::state::Snapshot;
 use kroute::sort::CollectSorted;
 
 pub type Moves = Rc<RefCell<HashMap<String, (f64, f64)>>>;
 
 #[derive(Properties)]
 pub struct CanvasProps {
-    pub snapshot: Option<Rc<Snapshot>>,
-    pub trace: Option<kroute::dataplane::route::Trace>,
+    /// What the cluster looks like: a new `Rc` whenever the cluster changed (`None`: no
+    /// cluster yet).
+    pub topology: Option<Rc<Topology>>,
+    pub trace: Option<Rc<kroute::dataplane::route::Trace>>,
     pub generation: u64,
     pub selected: Option<ObjectRef>,
     pub on_select: Callback<ObjectRef>,
@@ -48,12 +52,16 @@ impl PartialEq for CanvasProps {
     fn eq(&self, other: &Self) -> bool {
         self.generation == other.generation
             && self.selected == other.selected
-            && self.trace == other.trace
-            && same_snapshot(&self.snapshot, &other.snapshot)
+            && match (&self.trace, &other.trace) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+            && same_topology(&self.topology, &other.topology)
     }
 }
 
-fn same_snapshot(a: &Option<Rc<Snapshot>>, b: &Option<Rc<Snapshot>>) -> bool {
+pub fn same_topology(a: &Option<Rc<Topology>>, b: &Option<Rc<Topology>>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => Rc::ptr_eq(a, b),
         (None, None) => true,
@@ -61,14 +69,14 @@ fn same_snapshot(a: &Option<Rc<Snapshot>>, b: &Option<Rc<Snapshot>>) -> bool {
     }
 }
 
-/// A snapshot compared by identity: a new cluster is a new `Rc` (an Apply builds one, a live
-/// change copies the shared one), so the layout is recomputed exactly when it changed.
+/// A topology compared by identity: a changed cluster gives a new `Rc` (an Apply builds one,
+/// a live change draws it again), so the layout is recomputed exactly when it changed.
 #[derive(Clone)]
-struct SameSnapshot(Option<Rc<Snapshot>>);
+pub struct SameTopology(pub Option<Rc<Topology>>);
 
-impl PartialEq for SameSnapshot {
+impl PartialEq for SameTopology {
     fn eq(&self, other: &Self) -> bool {
-        same_snapshot(&self.0, &other.0)
+        same_topology(&self.0, &other.0)
     }
 }
 
@@ -241,7 +249,7 @@ fn packet(props: &PacketProps) -> Html {
         }
         acc += l;
     }
-    html! { <circle class="packet" cx={format!("{:.1}", at.0)} cy={format!("{:.1}", at.1)} r="7" /> }
+    html! { <circle class="packet" cx={coord(at.0)} cy={coord(at.1)} r="7" /> }
 }
 
 /// What a box forwards: a press on it (drag or select), on a Service's connector, on a
@@ -303,7 +311,7 @@ fn item_box(props: &BoxProps) -> Html {
         });
     let pod = item.kind == BoxKind::Pod;
     let (title_y, first_line) = if pod { (15.0, 29.0) } else { (20.0, 36.0) };
-    let line_y = |i: usize| format!("{:.1}", item.y + first_line + 15.0 * i as f64);
+    let line_y = |i: usize| coord(item.y + first_line + 15.0 * i as f64);
     let group = item.group.as_ref().map(|g| group_body(item, g, &props.events));
     html! {
         <g class={class} data-key={item.key.clone()} {onpointerdown}>
@@ -352,8 +360,8 @@ fn group_body(item: &Item, g: &Group, events: &BoxEvents) -> Html {
         )
     } else {
         (
-            format!("▸ {} pods", thousands(g.total)),
-            format!("Show the {} pods of {what}", thousands(g.total)),
+            format!("▸ {} pods", thousands(g.total as u64)),
+            format!("Show the {} pods of {what}", thousands(g.total as u64)),
         )
     };
     let fire = {
@@ -399,8 +407,8 @@ fn group_body(item: &Item, g: &Group, events: &BoxEvents) -> Html {
         .map(|c| {
             let w = width * c.count as f64 / g.total.max(1) as f64;
             let seg = html! {
-                <rect class={classes!("share", c.class())} x={format!("{x:.1}")} y={top.to_string()}
-                    width={format!("{:.1}", w.max(1.0))} height={GROUP_BAR_H.to_string()} rx="2" />
+                <rect class={classes!("share", c.class())} x={coord(x)} y={top.to_string()}
+                    width={coord(w.max(1.0))} height={GROUP_BAR_H.to_string()} rx="2" />
             };
             x += w;
             seg
@@ -412,7 +420,7 @@ fn group_body(item: &Item, g: &Group, events: &BoxEvents) -> Html {
         html! {
             <g class={classes!("count", c.class())}>
                 <rect x={cx.to_string()} y={(cy + 2.0).to_string()} width="9" height="9" rx="2" />
-                <text x={(cx + 14.0).to_string()} y={(cy + 10.5).to_string()}>{ format!("{} {}", thousands(c.count), c.state.as_str()) }</text>
+                <text x={(cx + 14.0).to_string()} y={(cy + 10.5).to_string()}>{ format!("{} {}", thousands(c.count as u64), c.state.as_str()) }</text>
             </g>
         }
     });
@@ -441,16 +449,15 @@ impl PartialEq for EdgesProps {
 /// The edges, under the boxes; an edge to a group says how many of its pods it stands for.
 #[function_component(Edges)]
 fn edges(props: &EdgesProps) -> Html {
-    let f = |v: f64| format!("{v:.1}");
     let shown = |e: &&Edge| props.window.is_none_or(|w| meets(w, e.a.0, e.a.1, e.b.0, e.b.1));
     html! {
         <g class="edges">
             { for props.layout.edges.iter().filter(shown).map(|e| html! {
                 <line class={classes!("edge", e.class, (e.count > 1).then_some("bundle"))}
-                    x1={f(e.a.0)} y1={f(e.a.1)} x2={f(e.b.0)} y2={f(e.b.1)} />
+                    x1={coord(e.a.0)} y1={coord(e.a.1)} x2={coord(e.b.0)} y2={coord(e.b.1)} />
             }) }
             { for props.layout.edges.iter().filter(|e| e.count > 1).filter(shown).map(|e| html! {
-                <text class="edge-count" x={f(e.b.0)} y={f(e.b.1 - 4.0)} text-anchor="middle">{ format!("×{}", thousands(e.count)) }</text>
+                <text class="edge-count" x={coord(e.b.0)} y={coord(e.b.1 - 4.0)} text-anchor="middle">{ format!("×{}", thousands(e.count as u64)) }</text>
             }) }
         </g>
     }
@@ -582,12 +589,12 @@ pub fn canvas(props: &CanvasProps) -> Html {
     let layout: Rc<Layout> = {
         let moves = props.moves.clone();
         let deps = (
-            SameSnapshot(props.snapshot.clone()),
+            SameTopology(props.topology.clone()),
             *moved.borrow(),
             toggled.borrow().clone(),
         );
-        use_memo(deps, move |(snap, _, toggled)| match &snap.0 {
-            Some(s) => Rc::new(layout(&s.topology, &moves.borrow(), toggled)),
+        use_memo(deps, move |(topology, _, toggled)| match &topology.0 {
+            Some(t) => Rc::new(layout(t, &moves.borrow(), toggled)),
             None => Rc::new(Layout::default()),
         })
         .as_ref()
@@ -871,7 +878,7 @@ pub fn canvas(props: &CanvasProps) -> Html {
         })
     };
 
-    let Some(_) = &props.snapshot else {
+    let Some(_) = &props.topology else {
         return html! { <p class="hint">{ "Apply some manifests to see the cluster." }</p> };
     };
     let path = props

@@ -69,7 +69,7 @@ impl Workspace {
         let target = snap.cluster.now_ms().saturating_add(ms);
         if snap.cluster.next_timer_ms().is_none_or(|at| at > target) {
             if let Some(snap) = self.snapshot.as_mut() {
-                std::rc::Rc::make_mut(snap).cluster.advance(ms);
+                snap.cluster.advance(ms);
             }
             return;
         }

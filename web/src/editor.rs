@@ -2,7 +2,6 @@
 //! and listed below with document, line, column, object and field path.
 
 use kroute::manifest::ManifestIssue;
-use kroute::sort::CollectSorted;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -38,8 +37,9 @@ pub fn issue_text(i: &ManifestIssue) -> String {
 pub fn editor(props: &EditorProps) -> Html {
     let gutter = use_node_ref();
     let lines = props.text.lines().count().max(1) + usize::from(props.text.ends_with('\n'));
-    let bad: std::collections::BTreeSet<usize> = props.issues.iter().map(|i| i.line).collect_set();
-    let warned: std::collections::BTreeSet<usize> = props.warnings.iter().map(|i| i.line).collect_set();
+    // A line is marked when an issue is at it (a scan: issues are few; a set of lines would
+    // be a B-tree instance of its own in the wasm).
+    let at = |issues: &[ManifestIssue], n: usize| issues.iter().any(|i| i.line == n);
     let oninput = {
         let cb = props.on_input.clone();
         Callback::from(move |e: InputEvent| {
@@ -76,7 +76,7 @@ pub fn editor(props: &EditorProps) -> Html {
             <div class="editor-body">
                 <div class="gutter" ref={gutter} aria-hidden="true">
                     { for (1..=lines).map(|n| html! {
-                        <div class={classes!("ln", bad.contains(&n).then_some("bad"), warned.contains(&n).then_some("warn"))}>{ n }</div>
+                        <div class={classes!("ln", at(&props.issues, n).then_some("bad"), at(&props.warnings, n).then_some("warn"))}>{ n }</div>
                     }) }
                 </div>
                 <textarea aria-label="Manifests" spellcheck="false" autocomplete="off"

@@ -7,7 +7,7 @@ use kroute::view::{inspect, Detail, Inspection};
 use kroute::{Kind, ObjectRef};
 use yew::prelude::*;
 
-use crate::state::Snapshot;
+use crate::state::Workspace;
 
 /// Rows listed per table or list (pods of a selector, slices, endpoints of a slice): a Service
 /// of 10,000 pods would otherwise be 20,000 rows (a second to draw); the rest is counted.
@@ -15,8 +15,8 @@ pub const LISTED: usize = 25;
 
 #[derive(Properties)]
 pub struct InspectorProps {
-    pub snapshot: Option<Rc<Snapshot>>,
-    pub selected: Option<ObjectRef>,
+    /// What the core says about the selected object (see [`inspection`]).
+    pub inspection: Rc<Option<Inspection>>,
     pub on_select: Callback<ObjectRef>,
     /// Edits of the text: Delete, and the fields changed here.
     pub on_edit: Callback<Edit>,
@@ -24,13 +24,21 @@ pub struct InspectorProps {
 
 impl PartialEq for InspectorProps {
     fn eq(&self, other: &Self) -> bool {
-        self.selected == other.selected
-            && match (&self.snapshot, &other.snapshot) {
-                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-                (None, None) => true,
-                _ => false,
-            }
+        Rc::ptr_eq(&self.inspection, &other.inspection)
     }
+}
+
+/// The selected object as the core inspects it in the workspace's cluster (`None`: nothing
+/// selected, or no such object).
+pub fn inspection(w: &Workspace) -> Option<Inspection> {
+    let snap = w.snapshot.as_ref()?;
+    let sel = w.selected.as_ref()?;
+    inspect(
+        &snap.cluster,
+        Kind::parse(&sel.kind)?,
+        sel.namespace.as_deref(),
+        &sel.name,
+    )
 }
 
 fn link(r: &ObjectRef, on_select: &Callback<ObjectRef>) -> Html {
@@ -244,14 +252,9 @@ fn fields(i: &Inspection, on_edit: &Callback<Edit>) -> Html {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
-    let found = match (&props.snapshot, &props.selected) {
-        (Some(snap), Some(sel)) => Kind::parse(&sel.kind)
-            .and_then(|k| inspect(&snap.cluster, k, sel.namespace.as_deref(), &sel.name)),
-        _ => None,
-    };
     html! {
         <div class="inspector">
-            { match found {
+            { match props.inspection.as_ref() {
                 None => html! { <p class="hint">{ "Select an object on the canvas or in the Objects tab." }</p> },
                 Some(i) => html! {
                     <>
@@ -262,8 +265,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                                 Callback::from(move |_| cb.emit(Edit::Delete { object: r.clone() }))
                             }}>{ "Delete" }</button>
                         </div>
-                        { fields(&i, &props.on_edit) }
-                        { detail(&i, &props.on_select) }
+                        { fields(i, &props.on_edit) }
+                        { detail(i, &props.on_select) }
                         <details><summary>{ "Object" }</summary>
                             <pre>{ kroute::json::to_string_pretty(&i.json) }</pre>
                         </details>

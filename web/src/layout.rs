@@ -129,8 +129,13 @@ pub fn count_states<'a>(pods: impl IntoIterator<Item = &'a PodView>) -> Group {
     }
 }
 
-/// `12345` → `12,345`.
-pub fn thousands(n: usize) -> String {
+/// A picture coordinate as the SVG attributes carry it: one decimal.
+pub fn coord(v: f64) -> String {
+    format!("{v:.1}")
+}
+
+/// `12345` → `12,345` (the one place counts get their thousands separators).
+pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -1106,7 +1111,7 @@ mod tests {
             (10_000, "10,000"),
             (1_234_567, "1,234,567"),
         ] {
-            assert_eq!(thousands(n), text);
+            assert_eq!(thousands(n as u64), text);
         }
     }
 }

@@ -20,7 +20,7 @@ use crate::state::Workspace;
 /// Timeline entries shown (the latest).
 pub const TIMELINE_SHOWN: usize = 14;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct LifecycleProps {
     /// The shown set, as the core sees it now (`None`: the cluster has no StatefulSet).
     pub lifecycle: Option<Lifecycle>,
@@ -28,6 +28,15 @@ pub struct LifecycleProps {
     /// What the last action could not do as asked.
     pub note: Option<String>,
     pub on_change: Change,
+}
+
+/// Always redrawn: the app asks the core for the lifecycle on each of its renders, and
+/// comparing it field by field would take more code (≈3 KB of wasm) than redrawing the few
+/// dozen elements it makes.
+impl PartialEq for LifecycleProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 fn state_words(state: Option<PodState>) -> &'static str {
@@ -139,11 +148,14 @@ fn slot_wait_words(set: &str, ordinal: u32, w: &SlotWait) -> String {
     }
 }
 
+/// The phrase with its first letter upper-cased. The phrases are this file's own, in ASCII:
+/// Unicode case mapping would bring its tables into the wasm for nothing.
 fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    c.next()
-        .map(|f| f.to_uppercase().chain(c).collect())
-        .unwrap_or_default()
+    let mut out = s.to_owned();
+    if let Some(first) = out.get_mut(..1) {
+        first.make_ascii_uppercase();
+    }
+    out
 }
 
 fn happening_words(h: Happening) -> &'static str {

@@ -114,7 +114,8 @@ pub const MAX_TICKS: usize = 2_000;
 pub const MAX_HISTORY: usize = 500;
 
 fn short(r: &ObjectRef) -> String {
-    format!("{}/{}", r.kind.to_lowercase(), r.name)
+    // Kinds are ASCII: no Unicode case tables needed.
+    format!("{}/{}", r.kind.to_ascii_lowercase(), r.name)
 }
 
 impl Workspace {

@@ -13,6 +13,7 @@ use kroute::view::{ChurnSeries, PodState, SelectedPod, SliceBin, SliceBins, Slic
 use kroute::ObjectRef;
 use yew::prelude::*;
 
+use crate::layout::coord;
 use crate::slices_lab::{ChurnEntry, ClusterSettings, LabAction, MAX_CLUSTER_NODES};
 use crate::state::Workspace;
 
@@ -95,17 +96,7 @@ pub fn format_bytes(b: u64) -> String {
 }
 
 /// 20000 → "20,000".
-pub fn format_count(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::layout::thousands as format_count;
 
 /// `1 slice`, `3 slices`.
 fn plural(n: usize, noun: &str) -> String {
@@ -183,7 +174,7 @@ fn bins_svg(bins: &SliceBins) -> Html {
         let mut layer = |count: usize, class: &'static str| {
             let height = (count as f64 / cap * h).min(top - y);
             top -= height;
-            html! { <rect class={classes!("fill", class)} x={format!("{:.1}", x)} y={format!("{:.1}", top)} width={format!("{w:.1}")} height={format!("{height:.1}")} /> }
+            html! { <rect class={classes!("fill", class)} x={coord(x)} y={coord(top)} width={coord(w)} height={coord(height)} /> }
         };
         let layers = html! { <>{ layer(ready, "ready") }{ layer(waiting, "waiting") }{ layer(terminating, "terminating") }</> };
         let what = match b.mark {
@@ -208,12 +199,12 @@ fn bins_svg(bins: &SliceBins) -> Html {
         html! {
             <g class={classes!("bin", mark_class(b.mark))} role="img" aria-label={aria}>
                 <title>{ tip }</title>
-                <rect class="bin-box" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{w:.1}")} height={format!("{h:.1}")} rx="3" />
+                <rect class="bin-box" x={coord(x)} y={coord(y)} width={coord(w)} height={coord(h)} rx="3" />
                 { layers }
-                <rect class="bin-outline" x={format!("{x:.1}")} y={format!("{y:.1}")} width={format!("{w:.1}")} height={format!("{h:.1}")} rx="3" />
+                <rect class="bin-outline" x={coord(x)} y={coord(y)} width={coord(w)} height={coord(h)} rx="3" />
                 if big {
-                    <text class="bin-count" x={format!("{:.1}", x + w / 2.0)} y={format!("{:.1}", y + 14.0)}>{ format!("{}/{}", b.fill, b.capacity) }</text>
-                    <text class="bin-name" x={format!("{:.1}", x + w / 2.0)} y={format!("{:.1}", y + h + 12.0)}>{ b.name.clone() }</text>
+                    <text class="bin-count" x={coord(x + w / 2.0)} y={coord(y + 14.0)}>{ format!("{}/{}", b.fill, b.capacity) }</text>
+                    <text class="bin-name" x={coord(x + w / 2.0)} y={coord(y + h + 12.0)}>{ b.name.clone() }</text>
                 }
             </g>
         }
@@ -316,8 +307,8 @@ fn churn_chart(series: &ChurnSeries) -> Html {
         let ty = y(v);
         html! {
             <g class="tick">
-                <line x1={format!("{left}")} x2={format!("{width}")} y1={format!("{ty:.1}")} y2={format!("{ty:.1}")} />
-                <text x={format!("{:.1}", left - 4.0)} y={format!("{:.1}", ty + 3.0)}>{ format_bytes(v) }</text>
+                <line x1={format!("{left}")} x2={format!("{width}")} y1={coord(ty)} y2={coord(ty)} />
+                <text x={coord(left - 4.0)} y={coord(ty + 3.0)}>{ format_bytes(v) }</text>
             </g>
         }
     });
@@ -325,10 +316,10 @@ fn churn_chart(series: &ChurnSeries) -> Html {
         let x = left + i as f64 * slot + slot / 2.0;
         let rect = |class: &'static str, x: f64, v: u64| {
             let top = y(v);
-            html! { <rect class={class} x={format!("{x:.1}")} y={format!("{top:.1}")} width={format!("{bar:.1}")} height={format!("{:.1}", height - bottom - top)}><title>{ format_bytes(v) }</title></rect> }
+            html! { <rect class={class} x={coord(x)} y={coord(top)} width={coord(bar)} height={coord(height - bottom - top)}><title>{ format_bytes(v) }</title></rect> }
         };
         let label = (changes.len() <= 30 || (skip + i + 1).is_multiple_of(5)).then(|| {
-            html! { <text class="index" x={format!("{x:.1}")} y={format!("{:.1}", height - 6.0)}>{ skip + i + 1 }</text> }
+            html! { <text class="index" x={coord(x)} y={coord(height - 6.0)}>{ skip + i + 1 }</text> }
         });
         html! { <>{ rect("bar-slices", x - bar, r.bytes_slices) }{ rect("bar-endpoints", x, r.bytes_endpoints) }{ for label }</> }
     });

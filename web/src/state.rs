@@ -19,18 +19,19 @@ use kroute::ObjectRef;
 
 pub use crate::slices_lab::{ClusterSettings, SlicesLab};
 
-/// A cluster built from the text, with what the UI draws from it.
-#[derive(Clone)]
+/// A cluster built from the text, with what the UI draws from it. The workspace alone owns
+/// it, so a live change moves the cluster in place; the views get what they draw (the
+/// topology, an inspection), each a new `Rc` when the cluster changed, never the cluster.
 pub struct Snapshot {
     pub cluster: Cluster,
-    pub topology: Topology,
+    pub topology: Rc<Topology>,
     pub tree: Vec<NamespaceTree>,
     pub sources: Vec<SourceChoice>,
     pub warnings: Vec<Warning>,
     /// Dangling references, positioned in the text the cluster was built from.
     pub references: Vec<ManifestIssue>,
     /// The dataplane's memory between requests (affinity, round robin, its random stream),
-    /// kept beside the cluster so that routing needs no copy of a cluster the views share.
+    /// kept beside the cluster so that routing borrows the cluster rather than changing it.
     pub route_memory: RefCell<RouteState>,
 }
 
@@ -39,7 +40,7 @@ impl Snapshot {
         Snapshot {
             references,
             route_memory: RefCell::new(cluster.route_state().clone()),
-            topology: topology(&cluster),
+            topology: Rc::new(topology(&cluster)),
             tree: object_tree(&cluster),
             sources: route_sources(&cluster),
             warnings,
@@ -51,7 +52,7 @@ impl Snapshot {
 impl Snapshot {
     /// Recomputes what the views draw after the cluster changed in place.
     fn refresh(&mut self) {
-        self.topology = topology(&self.cluster);
+        self.topology = Rc::new(topology(&self.cluster));
         self.tree = object_tree(&self.cluster);
         self.sources = route_sources(&self.cluster);
     }
@@ -136,18 +137,30 @@ pub struct Traffic {
     pub expected_for: Option<Request>,
 }
 
-/// The outcome of the last Send.
-#[derive(Clone, Debug, PartialEq)]
+/// The outcome of the last Send. A trace is shared, not copied, with the views that draw it,
+/// and two results are the same when they are the same Send: comparing or cloning a trace
+/// field by field would cost ≈16 KB of wasm for nothing the views need.
+#[derive(Clone, Debug)]
 pub enum SendResult {
-    Trace(Box<Trace>),
+    Trace(Rc<Trace>),
     Invalid(RequestError),
+}
+
+impl PartialEq for SendResult {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (SendResult::Trace(a), SendResult::Trace(b)) => Rc::ptr_eq(a, b),
+            (SendResult::Invalid(a), SendResult::Invalid(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// The whole playground.
 pub struct Workspace {
     pub text: String,
     /// The last cluster the text built (kept while the text is broken).
-    pub snapshot: Option<Rc<Snapshot>>,
+    pub snapshot: Option<Snapshot>,
     /// Problems of the current text; empty when it applied.
     pub issues: Vec<ManifestIssue>,
     pub request: RequestForm,
@@ -231,11 +244,11 @@ impl Workspace {
                     t.expected = None;
                     t.expected_for = None;
                 }
-                self.snapshot = Some(Rc::new(Snapshot::of(
+                self.snapshot = Some(Snapshot::of(
                     loaded.cluster,
                     loaded.report.warnings,
                     loaded.reference_warnings,
-                )));
+                ));
                 self.generation += 1;
                 if let Some(sel) = &self.selected {
                     if !self.exists(sel) {
@@ -264,13 +277,13 @@ impl Workspace {
             return;
         };
         let request = self.request.to_request();
-        // The snapshot is shared with the views: routing moves only the dataplane's memory,
-        // which the snapshot keeps apart, so the cluster is never copied (10,000 pods: ~0.3 s).
+        // Routing moves only the dataplane's memory, which the snapshot keeps apart: the
+        // cluster and what the views drew from it stay as they are.
         let routed = snap
             .cluster
             .route_with(&request, &mut snap.route_memory.borrow_mut());
         self.result = Some(match routed {
-            Ok(trace) => SendResult::Trace(Box::new(trace)),
+            Ok(trace) => SendResult::Trace(Rc::new(trace)),
             Err(e) => SendResult::Invalid(e),
         });
         self.generation += 1;
@@ -308,7 +321,7 @@ impl Workspace {
                     *totals.by_node.entry(k.clone()).or_insert(0) += v;
                 }
                 if let Some(last) = report.last {
-                    self.result = Some(SendResult::Trace(Box::new(last)));
+                    self.result = Some(SendResult::Trace(Rc::new(last)));
                     self.generation += 1;
                 }
             }
@@ -325,7 +338,7 @@ impl Workspace {
         }
     }
 
-    pub fn trace(&self) -> Option<&Trace> {
+    pub fn trace(&self) -> Option<&Rc<Trace>> {
         match &self.result {
             Some(SendResult::Trace(t)) => Some(t),
             _ => None,
@@ -365,7 +378,7 @@ impl Workspace {
     /// A canvas edit (palette, link, delete) made on the text, then applied.
     pub fn edit(&mut self, edit: &Edit) {
         self.record(None);
-        let Some(snap) = self.snapshot.clone() else { return };
+        let Some(snap) = &self.snapshot else { return };
         if self.is_stale() {
             self.notice = Some("Fix the manifests first: the canvas edits the text.".to_owned());
             return;
@@ -392,7 +405,7 @@ impl Workspace {
     /// (a killed pod, the clock) lasts until the next Apply rebuilds the cluster from the text.
     /// `None` when there is no cluster.
     pub fn live<T>(&mut self, f: impl FnOnce(&mut Cluster) -> T) -> Option<T> {
-        let snap = Rc::make_mut(self.snapshot.as_mut()?);
+        let snap = self.snapshot.as_mut()?;
         let out = f(&mut snap.cluster);
         snap.refresh();
         if let Some(t) = &mut self.traffic {
@@ -413,7 +426,9 @@ impl Workspace {
     pub fn scale(&mut self, object: &ObjectRef, replicas: i64) -> Result<ChangeReport, String> {
         let kind =
             kroute::Kind::parse(&object.kind).ok_or_else(|| format!("{object}: not a kind kroute knows"))?;
-        let snap = self.snapshot.clone().ok_or("no cluster yet")?;
+        if self.snapshot.is_none() {
+            return Err("no cluster yet".to_owned());
+        }
         if self.is_stale() {
             return Err("Fix the manifests first: scaling edits the text.".to_owned());
         }
@@ -423,7 +438,7 @@ impl Workspace {
             path: vec!["spec".to_owned(), "replicas".to_owned()],
             value: kroute::json!(replicas),
         };
-        let edited = draw::edit(&self.text, &snap.cluster, &edit).map_err(|e| e.to_string())?;
+        let edited = self.edited(&edit)?;
         let report = self
             .live(|c| c.scale(kind, object.namespace.as_deref(), &object.name, replicas))
             .ok_or("no cluster yet")?
@@ -438,7 +453,9 @@ impl Workspace {
     /// (the object as the edited text now says it), so the controllers' reaction — a rollout,
     /// a StatefulSet switching policy — plays out on the clock instead of from scratch.
     pub fn live_edit(&mut self, edit: &Edit) -> Result<ChangeReport, String> {
-        let snap = self.snapshot.clone().ok_or("no cluster yet")?;
+        if self.snapshot.is_none() {
+            return Err("no cluster yet".to_owned());
+        }
         if self.is_stale() {
             return Err("Fix the manifests first: the edit is made on the text.".to_owned());
         }
@@ -447,7 +464,7 @@ impl Workspace {
             Edit::SetField { object, .. } => object.clone(),
             _ => return Err("only a field edit applies in place".to_owned()),
         };
-        let edited = draw::edit(&self.text, &snap.cluster, edit).map_err(|e| e.to_string())?;
+        let edited = self.edited(edit)?;
         let object = kroute::manifest::parse_manifests(&edited.text)
             .map_err(|e| e.to_string())?
             .into_iter()
@@ -462,6 +479,12 @@ impl Workspace {
         self.record(None);
         self.last_change = Some(edited.change);
         Ok(report)
+    }
+
+    /// The text with `edit` made on it (the core's draw edit, which reads the live cluster).
+    fn edited(&self, edit: &Edit) -> Result<draw::Edited, String> {
+        let snap = self.snapshot.as_ref().ok_or("no cluster yet")?;
+        draw::edit(&self.text, &snap.cluster, edit).map_err(|e| e.to_string())
     }
 
     /// Brings back what an example, Reset or link replaced (and keeps the current one in turn).
@@ -644,26 +667,52 @@ mod tests {
     }
 
     #[test]
-    fn sending_routes_the_cluster_the_views_share_without_copying_it() {
+    fn sending_routes_the_cluster_without_changing_what_the_views_drew() {
         let mut w = Workspace::starter();
-        // What the canvas and the inspector hold between renders.
-        let held = w.snapshot.clone().expect("applied");
+        // What the canvas holds between renders.
+        let held = w.snapshot.as_ref().map(|s| s.topology.clone()).expect("applied");
         let mut pods = std::collections::BTreeSet::new();
         for _ in 0..20 {
             w.send();
             pods.extend(w.trace().and_then(|t| t.pod()).map(|p| p.name.clone()));
         }
         w.send_traffic(50, 100, 1);
-        assert!(w.snapshot.as_ref().is_some_and(|s| Rc::ptr_eq(s, &held)));
+        assert!(w
+            .snapshot
+            .as_ref()
+            .is_some_and(|s| Rc::ptr_eq(&s.topology, &held)));
         // The dataplane's memory moved: iptables' draws spread over the replicas.
         assert!(pods.len() > 1, "{pods:?}");
         assert_eq!(w.traffic.as_ref().map(|t| t.sent), Some(50));
     }
 
     #[test]
+    fn a_live_change_gives_the_views_a_new_topology_and_leaves_theirs_alone() {
+        let mut w = Workspace::starter();
+        let held = w.snapshot.as_ref().map(|s| s.topology.clone()).expect("applied");
+        let pods = |t: &Topology| t.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
+        let before = pods(&held);
+        let dep = w
+            .snapshot
+            .as_ref()
+            .and_then(|s| {
+                s.cluster
+                    .applied_objects()
+                    .find(|(k, _)| k.to_ref().kind == "Deployment")
+                    .map(|(k, _)| k.to_ref())
+            })
+            .expect("the starter has a Deployment");
+        w.scale(&dep, 6).expect("scaled");
+        w.live(|c| c.advance(30_000));
+        let now = w.snapshot.as_ref().map(|s| s.topology.clone()).expect("live");
+        assert!(!Rc::ptr_eq(&now, &held));
+        assert_eq!((pods(&held), pods(&now)), (before, 6));
+    }
+
+    #[test]
     fn a_broken_text_keeps_the_last_good_cluster_and_a_send_uses_it() {
         let mut w = Workspace::starter();
-        let before = w.snapshot.clone().map(|s| s.topology.services.len());
+        let before = w.snapshot.as_ref().map(|s| s.topology.services.len());
         w.text = "kind: Service\nmetadata: {name: x}\nspec: {ports: [{port: 0}]}\n".into();
         w.apply();
         assert!(w.is_stale());

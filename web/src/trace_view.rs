@@ -14,10 +14,6 @@ pub struct TraceProps {
     pub result: Option<SendResult>,
 }
 
-fn reason_kind(v: &impl ToJson) -> String {
-    v.to_json()["why"]["kind"].as_str().unwrap_or_default().to_owned()
-}
-
 /// The `kind` of a reason, as the core names it.
 fn kind_of(v: &impl ToJson) -> String {
     v.to_json()["kind"].as_str().unwrap_or_default().to_owned()
@@ -41,9 +37,11 @@ pub fn verdict_text(v: &Verdict) -> String {
             };
             format!("HTTP {status} from {by}: {why}")
         }
-        Verdict::Rejected { .. } => format!("Connection refused: {}", reason_kind(v)),
-        Verdict::Dropped { .. } => format!("Dropped (the client times out): {}", reason_kind(v)),
-        Verdict::NoRoute { .. } => format!("No route: {}", reason_kind(v)),
+        // The reason's own `kind` (the verdict's JSON carries it as `why.kind`; asking the
+        // reason alone keeps the whole verdict's writer out of the wasm).
+        Verdict::Rejected { why } => format!("Connection refused: {}", kind_of(why)),
+        Verdict::Dropped { why } => format!("Dropped (the client times out): {}", kind_of(why)),
+        Verdict::NoRoute { why } => format!("No route: {}", kind_of(why)),
         Verdict::DnsFailure { name } => format!("DNS: {name} does not resolve (NXDOMAIN)"),
         Verdict::LeftCluster { host } => format!("Left the cluster for {host}"),
     }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::layout::coord;
 use crate::state::Traffic;
 use kroute::sort::SharedSort;
 
@@ -32,7 +33,7 @@ fn bar(label: &str, hits: u32, total: u32, expected: Option<f64>) -> Html {
     } else {
         f64::from(hits) / f64::from(total)
     };
-    let width = format!("{:.1}", observed * 300.0);
+    let width = coord(observed * 300.0);
     html! {
         <li class="bar">
             <span class="bar-label">{ label.to_owned() }</span>
@@ -40,7 +41,7 @@ fn bar(label: &str, hits: u32, total: u32, expected: Option<f64>) -> Html {
                 <rect class="bar-bg" x="0" y="2" width="300" height="10" />
                 <rect class="bar-fill" x="0" y="2" width={width} height="10" />
                 if let Some(e) = expected {
-                    <line class="bar-expected" x1={format!("{:.1}", e * 300.0)} x2={format!("{:.1}", e * 300.0)} y1="0" y2="14" />
+                    <line class="bar-expected" x1={coord(e * 300.0)} x2={coord(e * 300.0)} y1="0" y2="14" />
                 }
             </svg>
             <span class="bar-numbers">
@@ -101,18 +102,25 @@ pub fn traffic_view(props: &TrafficProps) -> Html {
                 }
             }
             outcomes.stable_sort_by(|a, b| a.0.cmp(&b.0));
-            let mut node_expected: std::collections::BTreeMap<String, f64> = Default::default();
+            // Each node's expected share, summed over its outcomes (a few nodes: a list).
+            let mut node_expected: Vec<(&str, f64)> = Vec::new();
             if let Some(e) = &t.expected {
                 for s in &e.shares {
-                    if let Some(n) = &s.node {
-                        *node_expected.entry(n.clone()).or_default() += s.share;
+                    if let Some(n) = s.node.as_deref() {
+                        match node_expected.iter_mut().find(|(k, _)| *k == n) {
+                            Some((_, sum)) => *sum += s.share,
+                            None => node_expected.push((n, s.share)),
+                        }
                     }
                 }
             }
             let nodes: Vec<(String, u32, Option<f64>)> = t
                 .by_node
                 .iter()
-                .map(|(k, v)| (k.clone(), *v, node_expected.get(k).copied()))
+                .map(|(k, v)| {
+                    let expected = node_expected.iter().find(|(n, _)| n == k).map(|(_, sum)| *sum);
+                    (k.clone(), *v, expected)
+                })
                 .collect();
             (t.sent, outcomes, nodes)
         }
