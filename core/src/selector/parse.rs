@@ -272,7 +272,7 @@ impl<'a> Parser<'a> {
         if !key_errors.is_empty() {
             return Err(self.error(
                 tok.start,
-                format!("invalid label key {}: {}", Quoted(&key), key_errors.join("; ")),
+                format!("invalid label key {}: {}", Quoted(key), key_errors.join("; ")),
             ));
         }
         // `!k` is complete on its own: whatever follows must be `,` or the end, which the caller
@@ -396,8 +396,8 @@ impl<'a> Parser<'a> {
                 at,
                 format!(
                     "invalid value {} for key {}: for '>' and '<' the value must be an integer",
-                    Quoted(&value),
-                    Quoted(&key)
+                    Quoted(value),
+                    Quoted(key)
                 ),
             ));
         }
@@ -414,8 +414,8 @@ impl<'a> Parser<'a> {
             at,
             format!(
                 "invalid label value {} for key {}: {}",
-                Quoted(&value),
-                Quoted(&key),
+                Quoted(value),
+                Quoted(key),
                 errors.join("; ")
             ),
         ))
