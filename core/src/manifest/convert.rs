@@ -115,7 +115,7 @@ fn convert(tree: &Tree<'_>, node: u32) -> Result<Json, Failure> {
             None => {
                 return Err((
                     Vec::new(),
-                    format!("{} is not a number JSON can carry", float_key(*f)),
+                    format!("{} is not a number JSON can carry", crate::yaml::float_text(*f)),
                 ))
             }
         },
@@ -165,7 +165,7 @@ pub(crate) fn key_string(tree: &Tree<'_>, key: u32) -> Result<String, String> {
         Value::Str(s) => Ok(s.to_string()),
         Value::Uint(u) => Ok(u.to_string()),
         Value::Int(i) => Ok(i.to_string()),
-        Value::Float(f) => Ok(float_key(*f)),
+        Value::Float(f) => Ok(crate::yaml::float_text(*f)),
         Value::Bool(b) => Ok(b.to_string()),
         Value::BigInt(digits) => Err(format!("{digits}: integer out of range")),
         Value::Null | Value::Alias(_) => Err("a mapping key may not be null".to_string()),
@@ -173,17 +173,4 @@ pub(crate) fn key_string(tree: &Tree<'_>, key: u32) -> Result<String, String> {
             Err("a mapping key must be a string, not a list or a mapping".to_string())
         }
     }
-}
-
-/// A float as YAML writes it: `.inf`, `-.inf`, `.nan`, or the shortest decimal that reads back
-/// as the same number (`1.0`, `1e16`).
-fn float_key(f: f64) -> String {
-    if f.is_nan() {
-        return ".nan".to_string();
-    }
-    if f.is_infinite() {
-        return if f < 0.0 { "-.inf" } else { ".inf" }.to_string();
-    }
-    // JSON writes the same digits with an explicit `+` in positive exponents (`1e+16`).
-    crate::json::Number::from_f64(f).map_or_else(String::new, |n| n.to_string().replace("e+", "e"))
 }

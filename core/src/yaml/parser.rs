@@ -782,7 +782,7 @@ impl<'a> Parser<'a> {
         let key = self.key_text(again);
         let at = self.node_pos(first);
         let shown = match &self.resolved_value(again) {
-            Value::Str(_) => format!("{key:?}"),
+            Value::Str(_) => crate::error::Quoted(&key).to_string(),
             _ => key.clone(),
         };
         Err(Error {
@@ -866,14 +866,7 @@ impl<'a> Parser<'a> {
             Value::Bool(b) => b.to_string(),
             Value::Uint(u) => u.to_string(),
             Value::Int(i) => i.to_string(),
-            // `1.0`, as YAML writes it (Display writes `1`; Debug would be a second formatter).
-            Value::Float(f) => {
-                let mut s = format!("{f}");
-                if f.is_finite() && !s.contains(['.', 'e']) {
-                    s.push_str(".0");
-                }
-                s
-            }
+            Value::Float(f) => super::float_text(f),
             Value::Seq(_) | Value::Map(_) | Value::Alias(_) => "?".to_string(),
         }
     }

@@ -72,7 +72,10 @@ pub(crate) fn resolve(text: Cow<'_, str>, plain: bool, tag: Tag) -> Result<Value
         },
         Tag::Null => "null (~, null)",
     };
-    Err(format!("the tag asks for {kind}, but the value is {text:?}"))
+    Err(format!(
+        "the tag asks for {kind}, but the value is {}",
+        crate::error::Quoted(&text)
+    ))
 }
 
 /// A plain scalar without a tag.

@@ -195,6 +195,8 @@ const ERRORS: &[(&str, &str, u32, u32, &str)] = &[
     ("a repeated key in a flow mapping", "{a: 1, a: 2}", 1, 8, "the key \"a\" appears twice in this mapping (first at line 1, column 2)"),
     ("keys equal as numbers", "1: a\n0x1: b", 2, 1, "the key 1 appears twice in this mapping (first at line 1, column 1)"),
     ("keys equal as floats", "1.0: a\n1.00: b", 2, 1, "the key 1.0 appears twice in this mapping (first at line 1, column 1)"),
+    ("keys equal as floats, with an exponent", "1e16: a\n10000000000000000.0: b", 2, 1, "the key 1e16 appears twice in this mapping (first at line 1, column 1)"),
+    ("a repeated key with a quote and a tab", "\"a\\\"\\tb\": 1\n'a\"\tb': 2", 2, 1, "the key \"a\\\"\\tb\" appears twice in this mapping (first at line 1, column 1)"),
     ("keys equal as booleans", "true: a\nTrue: b", 2, 1, "the key true appears twice in this mapping (first at line 1, column 1)"),
     ("two merge keys", "x: &x {a: 1}\ny:\n  <<: *x\n  <<: *x", 4, 3, "the key \"<<\" appears twice in this mapping (first at line 3, column 3)"),
     ("a repeat among many keys", "MANY", 29, 1, "the key \"k7\" appears twice in this mapping (first at line 8, column 1)"),
