@@ -251,6 +251,22 @@ fn flow_unsafe(t: &str) -> bool {
         || t.ends_with(':')
         || t.starts_with(['?', ':', '!', '#'])
         || t == "-"
+        // The same after an anchor or a tag: `&a :A` (the scalar `:A` in YAML 1.2, a pair with a
+        // null key for libyaml).
+        || after_properties(t).starts_with(['?', ':', '#'])
+        || after_properties(t) == "-"
+}
+
+/// The text after any leading properties (`&a !t x` → `x`).
+fn after_properties(t: &str) -> &str {
+    let mut t = t.trim_start_matches([' ', '\t']);
+    while t.starts_with(['&', '!']) {
+        match t.find([' ', '\t']) {
+            Some(i) => t = t[i..].trim_start_matches([' ', '\t']),
+            None => return "",
+        }
+    }
+    t
 }
 
 /// Whether a text may be written plain without changing the lines (plain scalars are written
