@@ -94,8 +94,8 @@ impl FieldErrorKind {
 pub struct FieldError {
     pub kind: FieldErrorKind,
     pub path: FieldPath,
-    /// The offending value as the user wrote it, when there is one.
-    pub value: Option<String>,
+    /// The offending value, when there is one.
+    pub value: Option<BadValue>,
     /// What the rule is, in words (`must be no more than 63 characters`).
     pub detail: String,
 }
@@ -104,7 +104,7 @@ impl FieldError {
     pub fn new(
         kind: FieldErrorKind,
         path: FieldPath,
-        value: Option<String>,
+        value: Option<BadValue>,
         detail: impl Into<String>,
     ) -> Self {
         FieldError {
@@ -117,10 +117,10 @@ impl FieldError {
     pub fn required(path: FieldPath, detail: impl Into<String>) -> Self {
         Self::new(FieldErrorKind::Required, path, None, detail)
     }
-    pub fn invalid(path: FieldPath, value: impl fmt::Display, detail: impl Into<String>) -> Self {
-        Self::new(FieldErrorKind::Invalid, path, Some(value.to_string()), detail)
+    pub fn invalid(path: FieldPath, value: impl Into<BadValue>, detail: impl Into<String>) -> Self {
+        Self::new(FieldErrorKind::Invalid, path, Some(value.into()), detail)
     }
-    pub fn not_supported(path: FieldPath, value: impl fmt::Display, allowed: &[&str]) -> Self {
+    pub fn not_supported(path: FieldPath, value: impl Into<BadValue>, allowed: &[&str]) -> Self {
         let mut detail = String::from("supported values: ");
         for (i, a) in allowed.iter().enumerate() {
             if i > 0 {
@@ -130,20 +130,73 @@ impl FieldError {
             detail.push_str(a);
             detail.push('"');
         }
-        Self::new(
-            FieldErrorKind::NotSupported,
-            path,
-            Some(value.to_string()),
-            detail,
-        )
+        Self::new(FieldErrorKind::NotSupported, path, Some(value.into()), detail)
     }
-    pub fn duplicate(path: FieldPath, value: impl fmt::Display) -> Self {
-        Self::new(FieldErrorKind::Duplicate, path, Some(value.to_string()), "")
+    pub fn duplicate(path: FieldPath, value: impl Into<BadValue>) -> Self {
+        Self::new(FieldErrorKind::Duplicate, path, Some(value.into()), "")
     }
     pub fn forbidden(path: FieldPath, detail: impl Into<String>) -> Self {
         Self::new(FieldErrorKind::Forbidden, path, None, detail)
     }
 }
+
+/// The value a [`FieldError`] is about, printed as the API server prints it: a string in quotes
+/// (`Invalid value: "web_1"`), a number or a boolean as it is (`Invalid value: 70000`, `Too
+/// many: 1001`). Upstream, `field.Error.ErrorBody` prints `int32`, `int64`, floats and `bool`
+/// with `%v` and strings with `%q`; what it is comes from the Go type of the field, so here
+/// from the Rust type of the value passed in (an IP, a quantity or a name is a string in the API
+/// even when kroute holds it parsed: pass its text).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BadValue {
+    Str(String),
+    Int(i64),
+    Bool(bool),
+}
+
+impl fmt::Display for BadValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BadValue::Str(s) => Quoted(s).fmt(f),
+            BadValue::Int(i) => write!(f, "{i}"),
+            BadValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+impl From<&str> for BadValue {
+    fn from(s: &str) -> Self {
+        BadValue::Str(s.to_string())
+    }
+}
+
+impl From<String> for BadValue {
+    fn from(s: String) -> Self {
+        BadValue::Str(s)
+    }
+}
+
+impl From<&String> for BadValue {
+    fn from(s: &String) -> Self {
+        BadValue::Str(s.clone())
+    }
+}
+
+impl From<bool> for BadValue {
+    fn from(b: bool) -> Self {
+        BadValue::Bool(b)
+    }
+}
+
+macro_rules! bad_value_from_int {
+    ($($t:ty),*) => {$(
+        impl From<$t> for BadValue {
+            fn from(i: $t) -> Self {
+                BadValue::Int(i64::try_from(i).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+bad_value_from_int!(i32, i64, u16, u32, u64, usize);
 
 /// A string in double quotes, escaped as JSON escapes it (`"a\"b"`): how messages quote a
 /// value. Not `{:?}`: Rust's debug quoting needs the Unicode printable tables (≈9 KB of wasm),
@@ -162,7 +215,7 @@ impl fmt::Display for FieldError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.path, self.kind.label())?;
         if let Some(v) = &self.value {
-            write!(f, ": {}", Quoted(v))?;
+            write!(f, ": {v}")?;
         }
         if !self.detail.is_empty() {
             write!(f, ": {}", self.detail)?;
@@ -215,3 +268,89 @@ impl fmt::Display for ObjectError {
 impl std::error::Error for ObjectError {}
 #[cfg(feature = "std")]
 impl std::error::Error for FieldError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How a field error prints its value: as apimachinery's `field.Error.ErrorBody`
+    /// (`k8s.io/apimachinery/pkg/util/validation/field/errors.go`): `%v` for int32, int64 and
+    /// bool, `%q` for strings, no value at all for Required and Forbidden.
+    #[test]
+    fn values_print_as_the_api_server_prints_them() {
+        let port = FieldPath::new("spec").child("ports").index(0).child("port");
+        let cases: &[(FieldError, &str)] = &[
+            (
+                FieldError::invalid(port.clone(), 70000i32, "must be between 1 and 65535, inclusive"),
+                "spec.ports[0].port: Invalid value: 70000: must be between 1 and 65535, inclusive",
+            ),
+            (
+                FieldError::invalid(port.clone(), -1i64, "must be greater than or equal to 0"),
+                "spec.ports[0].port: Invalid value: -1: must be greater than or equal to 0",
+            ),
+            (
+                FieldError::invalid(
+                    FieldPath::new("spec.clusterIP"),
+                    "10.0.0.300",
+                    "must be a valid IP address",
+                ),
+                "spec.clusterIP: Invalid value: \"10.0.0.300\": must be a valid IP address",
+            ),
+            (
+                FieldError::invalid(
+                    FieldPath::new("spec.ports[0].targetPort"),
+                    "8080",
+                    "must contain at least one letter (a-z)",
+                ),
+                "spec.ports[0].targetPort: Invalid value: \"8080\": must contain at least one letter (a-z)",
+            ),
+            (
+                FieldError::invalid(
+                    FieldPath::new("metadata.name"),
+                    String::from("a\"b\tc"),
+                    "a lowercase RFC 1123 label",
+                ),
+                "metadata.name: Invalid value: \"a\\\"b\\tc\": a lowercase RFC 1123 label",
+            ),
+            (
+                FieldError::invalid(FieldPath::new("spec.paused"), true, "not supported"),
+                "spec.paused: Invalid value: true: not supported",
+            ),
+            (
+                FieldError::duplicate(FieldPath::new("spec.ports[1]"), "80/TCP"),
+                "spec.ports[1]: Duplicate value: \"80/TCP\"",
+            ),
+            (
+                FieldError::not_supported(
+                    FieldPath::new("spec.type"),
+                    "Internal",
+                    &["ClusterIP", "NodePort"],
+                ),
+                "spec.type: Unsupported value: \"Internal\": supported values: \"ClusterIP\", \"NodePort\"",
+            ),
+            (
+                FieldError::new(
+                    FieldErrorKind::TooMany,
+                    FieldPath::new("ports"),
+                    Some(101usize.into()),
+                    "must have at most 100 items",
+                ),
+                "ports: Too many: 101: must have at most 100 items",
+            ),
+            (
+                FieldError::required(FieldPath::new("spec.selector"), ""),
+                "spec.selector: Required value",
+            ),
+            (
+                FieldError::forbidden(
+                    FieldPath::new("spec.clusterIP"),
+                    "may not be set for ExternalName",
+                ),
+                "spec.clusterIP: Forbidden: may not be set for ExternalName",
+            ),
+        ];
+        for (error, want) in cases {
+            assert_eq!(error.to_string(), *want);
+        }
+    }
+}

@@ -351,8 +351,8 @@ spec:
         path: "spec.ports[1].port",
         kind: "Invalid",
       });
-      assert.match(e.message, /^document 2, line 13, column 5: Service\/default\/web: spec\.ports\[1\]\.port: Invalid value: "70000"/);
-      assert.equal(e.errors[0].message, 'Invalid value: "70000": must be between 1 and 65535, inclusive');
+      assert.match(e.message, /^document 2, line 13, column 5: Service\/default\/web: spec\.ports\[1\]\.port: Invalid value: 70000/);
+      assert.equal(e.errors[0].message, 'Invalid value: 70000: must be between 1 and 65535, inclusive');
       assert.equal(cluster.get("Service", "ok"), null, "apply is all or nothing");
       const shape = throws(() => cluster.apply("apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: x}]}\n"), "ManifestError", {
         doc: 0,

@@ -207,7 +207,7 @@ impl NodePlan {
                 }),
                 None => errs.push(FieldError::invalid(
                     FieldPath::new("status.addresses"),
-                    ipam.node_cidr,
+                    ipam.node_cidr.to_string(),
                     "no free node address left in the node CIDR",
                 )),
             }
@@ -240,7 +240,7 @@ impl NodePlan {
                 }
                 None => errs.push(FieldError::invalid(
                     FieldPath::new("spec.podCIDR"),
-                    ipam.pod_cidr,
+                    ipam.pod_cidr.to_string(),
                     "no free pod subnet left in the cluster pod CIDR",
                 )),
             }

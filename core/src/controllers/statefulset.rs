@@ -381,7 +381,7 @@ impl<'a> World<'a> {
                 return Err(FieldError::new(
                     FieldErrorKind::Duplicate,
                     FieldPath::new("pods").index(i).child("ordinal"),
-                    Some(pod.ordinal.to_string()),
+                    Some(pod.ordinal.into()),
                     format!("another pod of the set already has ordinal {}", pod.ordinal),
                 ));
             }

@@ -415,14 +415,14 @@ fn reconcile_rejects_bad_input() {
             0,
             vec![],
             vec![],
-            "maxEndpointsPerSlice: Invalid value: \"0\": must be between 1 and 1000",
+            "maxEndpointsPerSlice: Invalid value: 0: must be between 1 and 1000",
         ),
         (
             "max 1001",
             1001,
             vec![],
             vec![],
-            "maxEndpointsPerSlice: Invalid value: \"1001\": must be between 1 and 1000",
+            "maxEndpointsPerSlice: Invalid value: 1001: must be between 1 and 1000",
         ),
         (
             "duplicate endpoint",

@@ -5,13 +5,13 @@
 
 use crate::json::ToJson;
 use alloc::format;
-use alloc::string::String;
+use alloc::string::{String, ToString};
 use core::fmt;
 use core::net::Ipv4Addr;
 
 use super::cidr::Ipv4Cidr;
 use super::port_range::PortRange;
-use crate::error::{FieldError, FieldPath};
+use crate::error::{BadValue, FieldError, FieldPath};
 
 /// A value an allocator hands out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, ToJson)]
@@ -118,7 +118,7 @@ impl std::error::Error for AllocError {}
 impl AllocError {
     /// The field error the API server reports when a value a person asked for cannot be had:
     /// `spec.clusterIPs[0]: Invalid value: "1.1.1.1": failed to allocate IP 1.1.1.1: …` or
-    /// `spec.ports[0].nodePort: Invalid value: "80": provided port is not in the valid range…`.
+    /// `spec.ports[0].nodePort: Invalid value: 80: provided port is not in the valid range…`.
     /// `None` for [`AllocError::Exhausted`]: upstream reports a full range as an internal error
     /// (`failed to allocate a serviceIP: range is full`), not as a fault of any field.
     pub fn to_field_error(&self, path: FieldPath) -> Option<FieldError> {
@@ -132,7 +132,12 @@ impl AllocError {
             AllocValue::Ip(ip) => format!("failed to allocate IP {ip}: {self}"),
             AllocValue::Port(_) => format!("{self}"),
         };
-        Some(FieldError::invalid(path, value, detail))
+        // The API's types: an IP is a string, a node port an int32.
+        let shown = match value {
+            AllocValue::Ip(ip) => BadValue::Str(ip.to_string()),
+            AllocValue::Port(port) => BadValue::from(port),
+        };
+        Some(FieldError::invalid(path, shown, detail))
     }
 }
 
@@ -188,7 +193,7 @@ mod tests {
             (
                 AllocError::AlreadyAllocated { value: AllocValue::Port(30080) },
                 "spec.ports[0].nodePort",
-                Some("spec.ports[0].nodePort: Invalid value: \"30080\": provided port is already allocated"),
+                Some("spec.ports[0].nodePort: Invalid value: 30080: provided port is already allocated"),
             ),
             (AllocError::Exhausted { range: cidr }, "spec.clusterIPs[0]", None),
         ];

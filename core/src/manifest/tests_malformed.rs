@@ -592,7 +592,7 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
             "Service/shop/web",
             "spec.ports[1].port",
             Field(Invalid),
-            "Invalid value: \"0\": must be between 1 and 65535, inclusive",
+            "Invalid value: 0: must be between 1 and 65535, inclusive",
         )],
     ),
     (
@@ -644,7 +644,7 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
             "Service/default/b",
             "spec.ports[0].port",
             Field(Invalid),
-            "Invalid value: \"70000\": must be between 1 and 65535, inclusive",
+            "Invalid value: 70000: must be between 1 and 65535, inclusive",
         )],
     ),
     (
@@ -672,7 +672,7 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
                 "Service/default/web",
                 "spec.ports[1].port",
                 Field(Invalid),
-                "Invalid value: \"0\": must be between 1 and 65535, inclusive",
+                "Invalid value: 0: must be between 1 and 65535, inclusive",
             ),
         ],
     ),
@@ -712,7 +712,7 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
             "Service/default/web",
             "spec.ports[0].targetPort",
             Field(Invalid),
-            "Invalid value: \"70000\": must be between 1 and 65535, inclusive",
+            "Invalid value: 70000: must be between 1 and 65535, inclusive",
         )],
     ),
     // --- Missing required fields.
@@ -799,14 +799,14 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
         "a nodePort outside the NodePort range",
         svc!("  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 20000\n"),
         &[
-            (0, 9, 5, "Service/default/web", "spec.ports[0].nodePort", Field(Invalid), "Invalid value: \"20000\": provided port is not in the valid range. The range of valid ports is 30000-32767"),
+            (0, 9, 5, "Service/default/web", "spec.ports[0].nodePort", Field(Invalid), "Invalid value: 20000: provided port is not in the valid range. The range of valid ports is 30000-32767"),
         ],
     ),
     (
         "a containerPort of 0",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    ports:\n    - containerPort: 0\n",
         &[
-            (0, 9, 7, "Pod/default/p", "spec.containers[0].ports[0].containerPort", Field(Invalid), "Invalid value: \"0\": must be between 1 and 65535, inclusive"),
+            (0, 9, 7, "Pod/default/p", "spec.containers[0].ports[0].containerPort", Field(Invalid), "Invalid value: 0: must be between 1 and 65535, inclusive"),
         ],
     ),
     // --- Allocations (admission).
@@ -936,7 +936,7 @@ fn locate_error_puts_one_object_error_at_its_first_field() {
     assert_eq!(issue.path.as_ref().map(FieldPath::as_str), Some(path));
     assert_eq!(
         issue.message,
-        format!("{first}; spec.ports[1].port: Invalid value: \"0\": must be between 1 and 65535, inclusive")
+        format!("{first}; spec.ports[1].port: Invalid value: 0: must be between 1 and 65535, inclusive")
     );
     assert_eq!(
         issue.to_string(),

@@ -139,7 +139,7 @@ impl Requirement {
         if let Some(rule) = count_rule {
             errs.push(FieldError::invalid(
                 values_path.clone(),
-                DisplayList(values),
+                alloc::string::ToString::to_string(&DisplayList(values)),
                 rule,
             ));
         }

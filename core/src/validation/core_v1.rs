@@ -24,7 +24,7 @@ pub(super) fn validate_protocol(p: Option<&str>, path: FieldPath, errs: &mut Vec
 }
 
 pub(super) fn validate_port_number(port: i64, path: FieldPath, errs: &mut Vec<FieldError>) {
-    push_msgs(errs, path, &format!("{port}"), names::is_valid_port_num(port));
+    push_msgs(errs, path, port, names::is_valid_port_num(port));
 }
 
 pub(super) fn validate_ip(ip: &str, path: FieldPath, errs: &mut Vec<FieldError>) {
@@ -271,7 +271,7 @@ pub(super) fn validate_service(svc: &Service, errs: &mut Vec<FieldError>) {
             errs.push(FieldError::new(
                 FieldErrorKind::NotSupported,
                 path.child("ipFamilies").index(i),
-                Some(fam.clone()),
+                Some(fam.into()),
                 detail,
             ));
         }
@@ -448,7 +448,7 @@ pub(super) fn validate_endpoints(ep: &Endpoints, errs: &mut Vec<FieldError>) {
         errs.push(FieldError::new(
             FieldErrorKind::TooMany,
             FieldPath::new("subsets"),
-            Some(format!("{total}")),
+            Some(total.into()),
             "must have at most 1000 endpoints (use EndpointSlices for more)",
         ));
     }
@@ -468,7 +468,7 @@ pub(super) fn validate_endpoint_slice(s: &EndpointSlice, errs: &mut Vec<FieldErr
         errs.push(FieldError::new(
             FieldErrorKind::TooMany,
             FieldPath::new("endpoints"),
-            Some(format!("{}", s.endpoints.len())),
+            Some(s.endpoints.len().into()),
             "must have at most 1000 items",
         ));
     }
@@ -476,7 +476,7 @@ pub(super) fn validate_endpoint_slice(s: &EndpointSlice, errs: &mut Vec<FieldErr
         errs.push(FieldError::new(
             FieldErrorKind::TooMany,
             FieldPath::new("ports"),
-            Some(format!("{}", s.ports.len())),
+            Some(s.ports.len().into()),
             "must have at most 100 items",
         ));
     }

@@ -41,7 +41,7 @@ fn too_many(errs: &mut Vec<FieldError>, path: FieldPath, n: usize, max: usize) {
         errs.push(FieldError::new(
             FieldErrorKind::TooMany,
             path,
-            Some(alloc::format!("{n}")),
+            Some(n.into()),
             alloc::format!("must have at most {max} items"),
         ));
     }

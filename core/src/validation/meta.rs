@@ -28,7 +28,12 @@ impl NameRule {
     }
 }
 
-pub(super) fn push_msgs(errs: &mut Vec<FieldError>, path: FieldPath, value: &str, msgs: Vec<String>) {
+pub(super) fn push_msgs(
+    errs: &mut Vec<FieldError>,
+    path: FieldPath,
+    value: impl Into<crate::error::BadValue>,
+    msgs: Vec<String>,
+) {
     if !msgs.is_empty() {
         errs.push(FieldError::invalid(path, value, msgs.join("; ")));
     }

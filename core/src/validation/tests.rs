@@ -514,7 +514,7 @@ fn messages_say_which_rule_was_broken() {
     let err = super::check_object(&object, Some(2)).unwrap_err();
     let text = alloc::format!("{err}");
     assert!(
-        text.starts_with("Service/default/web is invalid: spec.ports[0].port: Invalid value: \"70000\""),
+        text.starts_with("Service/default/web is invalid: spec.ports[0].port: Invalid value: 70000"),
         "{text}"
     );
     assert!(text.contains("between 1 and 65535"), "{text}");

@@ -61,7 +61,7 @@ fn validate_workload(
             if !s.matches(&template.metadata.labels) {
                 errs.push(FieldError::invalid(
                     tpath.child("metadata.labels"),
-                    LabelsDisplay(&template.metadata.labels),
+                    alloc::string::ToString::to_string(&LabelsDisplay(&template.metadata.labels)),
                     "`selector` does not match template `labels`",
                 ));
             }
@@ -159,7 +159,7 @@ pub(super) fn validate_stateful_set(s: &StatefulSet, errs: &mut Vec<FieldError>)
             match &r.max_unavailable {
                 Some(IntOrString::Int(n)) if *n < 1 => errs.push(FieldError::invalid(
                     rpath.child("maxUnavailable"),
-                    n,
+                    *n,
                     "must be greater than 0",
                 )),
                 Some(IntOrString::String(p)) if parse_percent(p).is_none_or(|v| v == 0) => {
