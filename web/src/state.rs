@@ -546,6 +546,19 @@ pub fn source_label(sources: &[SourceChoice], from: &Source) -> String {
 mod tests {
     use super::*;
 
+    /// The starter cluster's Deployment, as the views name it.
+    fn starter_deployment(w: &Workspace) -> ObjectRef {
+        w.snapshot
+            .as_ref()
+            .and_then(|s| {
+                s.cluster
+                    .applied_objects()
+                    .find(|(k, _)| k.to_ref().kind == "Deployment")
+                    .map(|(k, _)| k.to_ref())
+            })
+            .expect("the starter has a Deployment")
+    }
+
     #[test]
     fn what_the_user_typed_survives_examples_and_can_be_restored() {
         let mut w = Workspace::starter();
@@ -592,16 +605,7 @@ mod tests {
     #[test]
     fn scaling_changes_the_live_cluster_and_the_text_alike() {
         let mut w = Workspace::starter();
-        let dep = w
-            .snapshot
-            .as_ref()
-            .and_then(|s| {
-                s.cluster
-                    .applied_objects()
-                    .find(|(k, _)| k.to_ref().kind == "Deployment")
-                    .map(|(k, _)| k.to_ref())
-            })
-            .expect("the starter has a Deployment");
+        let dep = starter_deployment(&w);
         let now = w.snapshot.as_ref().map(|s| s.cluster.now_ms());
         let report = w.scale(&dep, 6).expect("scaled");
         assert!(!report.events.is_empty());
@@ -633,19 +637,7 @@ mod tests {
     #[test]
     fn a_live_edit_rolls_out_on_the_clock_and_lands_in_the_text() {
         let mut w = Workspace::starter();
-        let dep = ObjectRef {
-            kind: "Deployment".into(),
-            namespace: Some("default".into()),
-            name: w
-                .snapshot
-                .as_ref()
-                .and_then(|s| {
-                    s.cluster
-                        .applied_objects()
-                        .find_map(|(k, _)| (k.to_ref().kind == "Deployment").then(|| k.to_ref().name))
-                })
-                .expect("the starter has a Deployment"),
-        };
+        let dep = starter_deployment(&w);
         let restart = Edit::SetField {
             object: dep.clone(),
             path: ["spec", "template", "metadata", "annotations"]
@@ -692,16 +684,7 @@ mod tests {
         let held = w.snapshot.as_ref().map(|s| s.topology.clone()).expect("applied");
         let pods = |t: &Topology| t.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
         let before = pods(&held);
-        let dep = w
-            .snapshot
-            .as_ref()
-            .and_then(|s| {
-                s.cluster
-                    .applied_objects()
-                    .find(|(k, _)| k.to_ref().kind == "Deployment")
-                    .map(|(k, _)| k.to_ref())
-            })
-            .expect("the starter has a Deployment");
+        let dep = starter_deployment(&w);
         w.scale(&dep, 6).expect("scaled");
         w.live(|c| c.advance(30_000));
         let now = w.snapshot.as_ref().map(|s| s.topology.clone()).expect("live");

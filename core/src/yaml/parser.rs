@@ -1383,6 +1383,26 @@ impl<'a> Parser<'a> {
         self.flow_node()
     }
 
+    /// After an item of the flow collection opened at `pos`: a `,` (consumed; `false`, another
+    /// item may follow) or its closing bracket `close` (left for the caller; `true`).
+    fn flow_item_end(&mut self, pos: Pos, close: u8) -> Result<bool> {
+        self.skip_flow_space()?;
+        let (open, between) = match close {
+            b']' => ('[', "the items of a flow sequence"),
+            _ => ('{', "the entries of a flow mapping"),
+        };
+        let close_char = close as char;
+        match self.peek() {
+            b',' => {
+                self.i += 1;
+                Ok(false)
+            }
+            c if c == close => Ok(true),
+            0 => Err(self.error_at(pos, format!("this '{open}' is never closed with '{close_char}'"))),
+            _ => Err(self.error_here(format!("expected ',' or '{close_char}' here, between {between}"))),
+        }
+    }
+
     fn flow_seq(&mut self) -> Result<u32> {
         let pos = self.pos();
         self.enter()?;
@@ -1398,16 +1418,8 @@ impl<'a> Parser<'a> {
             let index = self.stack.len().saturating_sub(from);
             let item = self.flow_seq_item().map_err(|e| e.within(Step::Index(index)))?;
             self.stack.push(item);
-            self.skip_flow_space()?;
-            match self.peek() {
-                b',' => self.i += 1,
-                b']' => break,
-                0 => return Err(self.error_at(pos, "this '[' is never closed with ']'".to_string())),
-                _ => {
-                    return Err(self.error_here(
-                        "expected ',' or ']' here, between the items of a flow sequence".to_string(),
-                    ));
-                }
+            if self.flow_item_end(pos, b']')? {
+                break;
             }
         }
         self.i += 1;
@@ -1495,16 +1507,8 @@ impl<'a> Parser<'a> {
                 Err(e) => return Err(e.within(Step::Key(self.key_text(key)))),
             };
             self.stack.push(value);
-            self.skip_flow_space()?;
-            match self.peek() {
-                b',' => self.i += 1,
-                b'}' => break,
-                0 => return Err(self.error_at(pos, "this '{' is never closed with '}'".to_string())),
-                _ => {
-                    return Err(self.error_here(
-                        "expected ',' or '}' here, between the entries of a flow mapping".to_string(),
-                    ));
-                }
+            if self.flow_item_end(pos, b'}')? {
+                break;
             }
         }
         self.i += 1;
