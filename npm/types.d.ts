@@ -1,8 +1,8 @@
 /// <reference lib="esnext.disposable" />
 // ---------------------------------------------------------------------------------------------
 // kroute's data, as the package hands it over: plain objects, the JSON shapes of the core's
-// serde types (`core/src/**`; interface names are the Rust names where they do not clash with a
-// global). A field the core leaves out when empty is optional (`?`); a field that can be null is
+// types (their derived `ToJson`, `core/src/**`; interface names are the Rust names where they do
+// not clash with a global). A field the core leaves out when empty is optional (`?`); a field that can be null is
 // `| null`. tests/npm type-checks real answers of the package against these declarations.
 // The lib reference above declares `Symbol.dispose`, which wasm-bindgen's classes implement
 // (`using cluster = new Cluster()`), for projects whose `lib` predates it.
