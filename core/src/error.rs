@@ -151,6 +151,42 @@ pub enum BadValue {
     Str(String),
     Int(i64),
     Bool(bool),
+    /// A list or a map, already written as Go's `%#v` writes it (upstream's fallback for any
+    /// other type): `[]string{"a", "b"}`, `map[string]string{"app":"web"}`.
+    GoSyntax(String),
+}
+
+impl BadValue {
+    /// A `[]string` as upstream prints it: `[]string{"a", "b"}`, `[]string{}`.
+    pub fn string_list<S: AsRef<str>>(items: &[S]) -> Self {
+        let mut out = String::from("[]string{");
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            crate::json::write_string(&mut out, item.as_ref());
+        }
+        out.push('}');
+        BadValue::GoSyntax(out)
+    }
+
+    /// A `map[string]string` as upstream prints it, keys in order (Go's `fmt` sorts them):
+    /// `map[string]string{"app":"web", "tier":"fe"}`.
+    pub fn string_map<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut sorted: Vec<(&str, &str)> = entries.into_iter().collect();
+        sorted.sort_unstable();
+        let mut out = String::from("map[string]string{");
+        for (i, (k, v)) in sorted.into_iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            crate::json::write_string(&mut out, k);
+            out.push(':');
+            crate::json::write_string(&mut out, v);
+        }
+        out.push('}');
+        BadValue::GoSyntax(out)
+    }
 }
 
 impl fmt::Display for BadValue {
@@ -159,6 +195,7 @@ impl fmt::Display for BadValue {
             BadValue::Str(s) => Quoted(s).fmt(f),
             BadValue::Int(i) => write!(f, "{i}"),
             BadValue::Bool(b) => write!(f, "{b}"),
+            BadValue::GoSyntax(text) => f.write_str(text),
         }
     }
 }
@@ -275,7 +312,8 @@ mod tests {
 
     /// How a field error prints its value: as apimachinery's `field.Error.ErrorBody`
     /// (`k8s.io/apimachinery/pkg/util/validation/field/errors.go`): `%v` for int32, int64 and
-    /// bool, `%q` for strings, no value at all for Required and Forbidden.
+    /// bool, `%q` for strings, `%#v` for anything else (lists, maps), no value at all for
+    /// Required and Forbidden.
     #[test]
     fn values_print_as_the_api_server_prints_them() {
         let port = FieldPath::new("spec").child("ports").index(0).child("port");
@@ -336,6 +374,23 @@ mod tests {
                     "must have at most 100 items",
                 ),
                 "ports: Too many: 101: must have at most 100 items",
+            ),
+            // `%#v`, upstream's fallback: a []string and a map[string]string, keys sorted.
+            (
+                FieldError::invalid(FieldPath::new("values"), BadValue::string_list(&[] as &[&str]), "for 'in', 'notin' operators, values set can't be empty"),
+                "values: Invalid value: []string{}: for 'in', 'notin' operators, values set can't be empty",
+            ),
+            (
+                FieldError::invalid(FieldPath::new("values"), BadValue::string_list(&["1", "2"]), "for 'Gt', 'Lt' operators, exactly one value is required"),
+                "values: Invalid value: []string{\"1\", \"2\"}: for 'Gt', 'Lt' operators, exactly one value is required",
+            ),
+            (
+                FieldError::invalid(
+                    FieldPath::new("spec.template.metadata.labels"),
+                    BadValue::string_map([("tier", "fe"), ("app", "web")]),
+                    "`selector` does not match template `labels`",
+                ),
+                "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"web\", \"tier\":\"fe\"}: `selector` does not match template `labels`",
             ),
             (
                 FieldError::required(FieldPath::new("spec.selector"), ""),

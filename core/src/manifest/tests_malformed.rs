@@ -699,7 +699,7 @@ const APPLY_CASES: &[(&str, &str, &[Placed])] = &[
             "Deployment/default/web",
             "spec.template.metadata.labels",
             Field(Invalid),
-            "Invalid value: \"{app:other}\": `selector` does not match template `labels`",
+            "Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`",
         )],
     ),
     (

@@ -139,7 +139,7 @@ impl Requirement {
         if let Some(rule) = count_rule {
             errs.push(FieldError::invalid(
                 values_path.clone(),
-                alloc::string::ToString::to_string(&DisplayList(values)),
+                crate::error::BadValue::string_list(values),
                 rule,
             ));
         }
@@ -256,22 +256,6 @@ fn write_joined<'a>(f: &mut fmt::Formatter<'_>, values: impl Iterator<Item = &'a
         f.write_str(v)?;
     }
     Ok(())
-}
-
-/// `["a", "b"]` for error values.
-struct DisplayList<'a, S>(&'a [S]);
-
-impl<S: AsRef<str>> fmt::Display for DisplayList<'_, S> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[")?;
-        for (i, v) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(", ")?;
-            }
-            write!(f, "{}", crate::error::Quoted(v.as_ref()))?;
-        }
-        f.write_str("]")
-    }
 }
 
 /// A label selector: Nothing, or an AND of requirements (none = Everything).

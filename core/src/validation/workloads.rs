@@ -5,7 +5,7 @@ use alloc::vec::Vec;
 use super::core_v1::validate_pod_spec;
 use super::meta::{push_msgs, validate_labels};
 use super::names;
-use crate::error::{FieldError, FieldPath};
+use crate::error::{BadValue, FieldError, FieldPath};
 use crate::model::{Deployment, IntOrString, PodTemplateSpec, ReplicaSet, StatefulSet};
 use crate::selector::{label_selector_as_selector, LabelSelector};
 use alloc::format;
@@ -61,26 +61,17 @@ fn validate_workload(
             if !s.matches(&template.metadata.labels) {
                 errs.push(FieldError::invalid(
                     tpath.child("metadata.labels"),
-                    alloc::string::ToString::to_string(&LabelsDisplay(&template.metadata.labels)),
+                    BadValue::string_map(
+                        template
+                            .metadata
+                            .labels
+                            .iter()
+                            .map(|(k, v)| (k.as_str(), v.as_str())),
+                    ),
                     "`selector` does not match template `labels`",
                 ));
             }
         }
-    }
-}
-
-struct LabelsDisplay<'a>(&'a crate::model::StringMap);
-
-impl core::fmt::Display for LabelsDisplay<'_> {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.write_str("{")?;
-        for (i, (k, v)) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(",")?;
-            }
-            write!(f, "{k}:{v}")?;
-        }
-        f.write_str("}")
     }
 }
 
