@@ -345,8 +345,11 @@ pub fn duration_ms(ms: f64) -> Result<u64, InputError> {
 fn js_number(x: f64) -> String {
     match kroute::json::Number::from_f64(x) {
         Some(n) => {
-            let text = n.to_string();
-            text.strip_suffix(".0").map_or(text.clone(), str::to_owned)
+            let mut text = n.to_string();
+            if text.ends_with(".0") {
+                text.truncate(text.len() - 2);
+            }
+            text
         }
         None if x.is_nan() => "NaN".to_owned(),
         None if x < 0.0 => "-Infinity".to_owned(),

@@ -1383,24 +1383,38 @@ impl<'a> Parser<'a> {
         self.flow_node()
     }
 
-    /// After an item of the flow collection opened at `pos`: a `,` (consumed; `false`, another
-    /// item may follow) or its closing bracket `close` (left for the caller; `true`).
-    fn flow_item_end(&mut self, pos: Pos, close: u8) -> Result<bool> {
+    /// Whether the flow collection opened at `pos` closes here with `close` (left for the
+    /// caller), after any flow space; the end of the text here is an error.
+    fn flow_closes(&mut self, pos: Pos, close: u8) -> Result<bool> {
         self.skip_flow_space()?;
-        let (open, between) = match close {
-            b']' => ('[', "the items of a flow sequence"),
-            _ => ('{', "the entries of a flow mapping"),
-        };
-        let close_char = close as char;
         match self.peek() {
-            b',' => {
-                self.i += 1;
-                Ok(false)
-            }
             c if c == close => Ok(true),
-            0 => Err(self.error_at(pos, format!("this '{open}' is never closed with '{close_char}'"))),
-            _ => Err(self.error_here(format!("expected ',' or '{close_char}' here, between {between}"))),
+            0 => {
+                let open = if close == b']' { '[' } else { '{' };
+                let close = close as char;
+                Err(self.error_at(pos, format!("this '{open}' is never closed with '{close}'")))
+            }
+            _ => Ok(false),
         }
+    }
+
+    /// After an item of the flow collection opened at `pos`: its closing bracket `close` (left
+    /// for the caller; `true`) or a `,` (consumed; `false`, another item may follow).
+    fn flow_item_end(&mut self, pos: Pos, close: u8) -> Result<bool> {
+        if self.flow_closes(pos, close)? {
+            return Ok(true);
+        }
+        if self.peek() == b',' {
+            self.i += 1;
+            return Ok(false);
+        }
+        let between = if close == b']' {
+            "the items of a flow sequence"
+        } else {
+            "the entries of a flow mapping"
+        };
+        let close = close as char;
+        Err(self.error_here(format!("expected ',' or '{close}' here, between {between}")))
     }
 
     fn flow_seq(&mut self) -> Result<u32> {
@@ -1409,11 +1423,8 @@ impl<'a> Parser<'a> {
         self.i += 1;
         let from = self.stack.len();
         loop {
-            self.skip_flow_space()?;
-            match self.peek() {
-                b']' => break,
-                0 => return Err(self.error_at(pos, "this '[' is never closed with ']'".to_string())),
-                _ => {}
+            if self.flow_closes(pos, b']')? {
+                break;
             }
             let index = self.stack.len().saturating_sub(from);
             let item = self.flow_seq_item().map_err(|e| e.within(Step::Index(index)))?;
@@ -1477,11 +1488,8 @@ impl<'a> Parser<'a> {
         self.i += 1;
         let from = self.stack.len();
         loop {
-            self.skip_flow_space()?;
-            match self.peek() {
-                b'}' => break,
-                0 => return Err(self.error_at(pos, "this '{' is never closed with '}'".to_string())),
-                _ => {}
+            if self.flow_closes(pos, b'}')? {
+                break;
             }
             let at = self.pos();
             let explicit = self.peek() == b'?' && self.blankz_after();
